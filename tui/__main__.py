@@ -1,0 +1,5 @@
+"""`python -m tui` is the same as the `hookbench` console script."""
+
+from tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The Textual workbench. Only `tui.cli` app commands import this package."""

@@ -1,0 +1,73 @@
+"""How headless commands print a rendered request and a run's result (text and JSON)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tui.core.model import Module
+from tui.core.render import RenderedRequest
+from tui.core.run import RunResult, status_text
+from tui.core.secrets import mask_header, mask_text
+
+
+def human_size(size: int) -> str:
+    """1234 → `1.2 kB`."""
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{size} B"
+
+
+def format_request(request: RenderedRequest) -> str:
+    """The rendered request as a person reads it, secrets masked; used by --dry-run."""
+    secrets = request.secrets
+    lines = [f"{request.method} {mask_text(request.url, secrets)}"]
+    lines += [f"{name}: {mask_text(mask_header(name, value), secrets)}" for name, value in request.headers]
+    body = request.body_text()
+    if body:
+        lines += ["", mask_text(body, secrets)]
+    return "\n".join(lines)
+
+
+def _value_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def format_result(module: Module, result: RunResult) -> str:
+    """One status line, the route with its reason, and a table of variables."""
+    url = mask_text(result.request.url, result.request.secrets)
+    exchange = result.exchange
+    if exchange is not None:
+        size = human_size(len(exchange.body)) + (" (truncated)" if exchange.truncated else "")
+        head = f"{status_text(exchange.status, exchange.reason_phrase)} · {exchange.elapsed_ms:.0f} ms · {size} · {result.request.method} {url}"
+    else:
+        head = f"no response · {result.request.method} {url}"
+    lines = [head, f"route: {result.route.upper()} — {result.reason}"]
+    if result.body is not None and result.body.error and result.ok:
+        lines.append(f"note: {result.body.error}")
+    if result.rows:
+        width = max(len(r.row.publishes) for r in result.rows)
+        lines.append("variables:")
+        for row_value in result.rows:
+            name = row_value.row.publishes.ljust(width)
+            if row_value.missing:
+                lines.append(f"  {name}  missing  ({row_value.problem})")
+            else:
+                lines.append(f"  {name}  = {_value_text(row_value.value)}")
+    if not result.ok and module.failure_variable:
+        lines.append(f"failure variable: {module.failure_variable} = {_value_text(result.published.get(module.failure_variable, ''))}")
+    return "\n".join(lines)
+
+
+def result_json(result: RunResult) -> dict[str, Any]:
+    """The `--json` object: route, status, reason, elapsed_ms, variables."""
+    return {
+        "route": result.route,
+        "status": result.status,
+        "reason": result.reason,
+        "elapsed_ms": round(result.elapsed_ms, 1) if result.elapsed_ms is not None else None,
+        "variables": result.variables(),
+    }

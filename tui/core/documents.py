@@ -1,0 +1,26 @@
+"""Parse a standalone JSON or XML document (a file or stdin), deciding which by its first byte."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui.core.errors import HookbenchError
+from tui.core.responses import parse_json, parse_xml
+
+
+def parse_document(raw: bytes, name: str) -> Any:
+    """The tree of `raw`; a HookbenchError names `name` and the parse problem."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise HookbenchError(f"{name}: not UTF-8 text (byte {exc.start}); is it binary?") from exc
+    start = text.lstrip()[:1]
+    if start == "<":
+        data, error = parse_xml(text)
+    elif start:
+        data, error = parse_json(text)
+    else:
+        raise HookbenchError(f"{name}: empty document")
+    if error:
+        raise HookbenchError(f"{name}: {error}")
+    return data

@@ -1,0 +1,83 @@
+"""The webhook module as values: what a profile holds, independent of TOML and of Textual.
+
+Frozen dataclasses: the app edits a module with `dataclasses.replace`, so a module
+seen by a worker can never change under it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tui.core.catalogue import published_name
+
+METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "HEAD", "DELETE")
+BODY_METHODS: frozenset[str] = frozenset({"POST", "PUT", "PATCH"})
+CONTENT_TYPES: tuple[str, ...] = ("json", "xml", "form", "multipart")
+DEFAULT_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class Body:
+    """A request body: raw text for json/xml, ordered fields for form/multipart."""
+
+    content_type: str = "json"
+    text: str = ""
+    fields: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Request:
+    """Everything needed to build the HTTP request, before `{{placeholders}}` are filled."""
+
+    method: str = "GET"
+    url: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    body: Body | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    log_request_body: bool = False
+    log_response_body: bool = True
+    success_statuses: tuple[int, ...] | None = None
+    follow_redirects: bool = True
+    verify_tls: bool = True
+    fail_on_missing: bool = False
+
+    def is_success_status(self, status: int) -> bool:
+        """2xx unless the profile lists its own success statuses."""
+        if self.success_statuses is None:
+            return 200 <= status <= 299
+        return status in self.success_statuses
+
+    @property
+    def sends_body(self) -> bool:
+        """Only POST, PUT and PATCH carry a body; a body on other methods is kept but not sent."""
+        return self.method in BODY_METHODS and self.body is not None
+
+
+@dataclass(frozen=True)
+class SetVariable:
+    """One Set Variables row: read `name` (a dot path) from the response into a target."""
+
+    name: str
+    type: str = "variable"
+    target: str = ""
+
+    @property
+    def publishes(self) -> str:
+        """The placeholder this row fills for later steps, e.g. `source.email`."""
+        return published_name(self.type, self.target)
+
+
+@dataclass(frozen=True)
+class Module:
+    """A webhook module: request, response mapping, failure variable and routes."""
+
+    name: str = "Untitled"
+    description: str = ""
+    request: Request = field(default_factory=Request)
+    set_variables: tuple[SetVariable, ...] = ()
+    failure_variable: str | None = None
+    failure_value: str | None = None
+    route_success: str | None = None
+    route_failure: str | None = None
+    expect: str | None = None
+    variables: tuple[tuple[str, str], ...] = ()

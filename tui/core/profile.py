@@ -1,0 +1,272 @@
+"""Profiles: one TOML file a module. Reading, validation with precise messages, and saving.
+
+`read_module` uses the stdlib `tomllib` (fast; the headless commands never write back).
+`load_profile` keeps the tomlkit document so `save_profile` can write a person's comments,
+key order and unknown keys back untouched. Every write is atomic.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tui.core.catalogue import target_problem
+from tui.core.errors import ProfileError
+from tui.core.files import atomic_write_text
+from tui.core.model import CONTENT_TYPES, METHODS, Body, Module, Request, SetVariable
+
+if TYPE_CHECKING:
+    from tomlkit import TOMLDocument
+
+EXPECTS = ("success", "failure")
+
+
+@dataclass
+class Profile:
+    """A module together with the file it came from and its editable TOML document."""
+
+    path: Path
+    module: Module
+    document: TOMLDocument
+
+
+def read_text(path: Path) -> str:
+    """The profile's text, with file-system problems turned into a ProfileError."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ProfileError(f"{path}: no such profile file") from exc
+    except UnicodeDecodeError as exc:
+        raise ProfileError(f"{path}: not a UTF-8 text file ({exc.reason})") from exc
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+
+def read_module(path: Path) -> Module:
+    """Read and validate a profile with the fast stdlib parser (nothing is written back)."""
+    text = read_text(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{path}: invalid TOML: {exc}") from exc
+    return module_from_data(data, source=str(path), text=text, default_name=Path(path).stem)
+
+
+def load_profile(path: Path) -> Profile:
+    """Read a profile for editing: the module plus its comment-preserving document."""
+    import tomlkit
+    from tomlkit.exceptions import ParseError
+
+    text = read_text(path)
+    try:
+        document = tomlkit.parse(text)
+    except ParseError as exc:
+        raise ProfileError(f"{path}: invalid TOML: {exc}") from exc
+    module = module_from_data(
+        document.unwrap(), source=str(path), text=text, default_name=Path(path).stem
+    )
+    return Profile(path=Path(path), module=module, document=document)
+
+
+def save_profile(path: Path, module: Module, document: TOMLDocument | None = None) -> TOMLDocument:
+    """Write `module` to `path` atomically, editing `document` in place when given.
+
+    Keys the module does not model, comments and layout of `document` are kept.
+    Returns the document that was written, for the next save.
+    """
+    import tomlkit
+
+    from tui.core.profile_writer import apply_module
+
+    doc = document if document is not None else tomlkit.document()
+    apply_module(doc, module)
+    try:
+        atomic_write_text(Path(path), tomlkit.dumps(doc))
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    return doc
+
+
+# --- validation -------------------------------------------------------------------------
+
+
+class _Checker:
+    """Validates one profile's data, naming the file, the key and (where found) the line."""
+
+    def __init__(self, source: str, text: str) -> None:
+        self.source = source
+        self.lines = text.splitlines()
+
+    def fail(self, key: str, message: str) -> ProfileError:
+        line = self._line_of(key)
+        where = f" (line {line})" if line else ""
+        return ProfileError(f"{self.source}: {key}: {message}{where}")
+
+    def _line_of(self, dotted: str) -> int | None:
+        """Best-effort line of `key = ...` inside the table that `dotted` names."""
+        table, _, key = dotted.rpartition(".")
+        table = re.sub(r"\[\d+\]", "", table)
+        key = re.sub(r"\[\d+\]$", "", key)
+        current = ""
+        for number, raw in enumerate(self.lines, start=1):
+            line = raw.strip()
+            header = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?", line)
+            if header:
+                current = header.group(1).replace('"', "").replace(" ", "")
+                if current == dotted:
+                    return number
+                continue
+            if current == table and re.match(rf'^"?{re.escape(key)}"?\s*=', line):
+                return number
+        return None
+
+    def table(self, data: Mapping[str, Any], key: str, dotted: str) -> Mapping[str, Any]:
+        value = data.get(key, {})
+        if not isinstance(value, Mapping):
+            raise self.fail(dotted, f"must be a table, not {_kind(value)}")
+        return value
+
+    def string(self, data: Mapping[str, Any], key: str, dotted: str, default: str | None = None) -> str | None:
+        value = data.get(key, default)
+        if value is not None and not isinstance(value, str):
+            raise self.fail(dotted, f"must be a string, not {_kind(value)}")
+        return value
+
+    def boolean(self, data: Mapping[str, Any], key: str, dotted: str, default: bool) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(dotted, f"must be true or false, not {_kind(value)}")
+        return value
+
+    def string_table(self, data: Mapping[str, Any], key: str, dotted: str) -> tuple[tuple[str, str], ...]:
+        table = self.table(data, key, dotted)
+        pairs = []
+        for name, value in table.items():
+            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+                raise self.fail(f"{dotted}.{name}", f"must be a string, not {_kind(value)}")
+            pairs.append((str(name), str(value)))
+        return tuple(pairs)
+
+
+def _kind(value: object) -> str:
+    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "an array"}
+    for kind, name in names.items():
+        if isinstance(value, kind):
+            return name
+    return "a table" if isinstance(value, Mapping) else type(value).__name__
+
+
+def module_from_data(data: Mapping[str, Any], *, source: str, text: str = "", default_name: str = "Untitled") -> Module:
+    """Validate parsed TOML into a Module; every problem is a ProfileError naming its key."""
+    check = _Checker(source, text)
+    request = _request(check, check.table(data, "request", "request"))
+    rows = _set_variables(check, data.get("set_variables", []))
+    on_failure = check.table(data, "on_failure", "on_failure")
+    routes = check.table(data, "routes", "routes")
+    expect = check.string(routes, "expect", "routes.expect")
+    if expect is not None and expect not in EXPECTS:
+        raise check.fail("routes.expect", f"must be 'success' or 'failure', not {expect!r}")
+    return Module(
+        name=check.string(data, "name", "name", default_name) or default_name,
+        description=check.string(data, "description", "description", "") or "",
+        request=request,
+        set_variables=rows,
+        failure_variable=check.string(on_failure, "variable", "on_failure.variable"),
+        failure_value=check.string(on_failure, "value", "on_failure.value"),
+        route_success=check.string(routes, "success", "routes.success"),
+        route_failure=check.string(routes, "failure", "routes.failure"),
+        expect=expect,
+        variables=_flatten_variables(check, check.table(data, "variables", "variables"), "variables"),
+    )
+
+
+def _request(check: _Checker, data: Mapping[str, Any]) -> Request:
+    method = check.string(data, "method", "request.method", "GET") or "GET"
+    if method.upper() not in METHODS:
+        raise check.fail("request.method", f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
+    url = check.string(data, "url", "request.url")
+    if not url:
+        raise check.fail("request.url", "is missing; every module needs a URL")
+    timeout = data.get("timeout", 10.0)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+        raise check.fail("request.timeout", f"must be a positive number of seconds, not {timeout!r}")
+    statuses = data.get("success_statuses")
+    if statuses is not None:
+        if not isinstance(statuses, list) or not all(
+            isinstance(s, int) and not isinstance(s, bool) and 100 <= s <= 599 for s in statuses
+        ):
+            raise check.fail("request.success_statuses", "must be a list of HTTP status codes (100–599)")
+        statuses = tuple(statuses)
+    return Request(
+        method=method.upper(),
+        url=url,
+        headers=check.string_table(data, "headers", "request.headers"),
+        body=_body(check, data.get("body")),
+        timeout=float(timeout),
+        log_request_body=check.boolean(data, "log_request_body", "request.log_request_body", False),
+        log_response_body=check.boolean(data, "log_response_body", "request.log_response_body", True),
+        success_statuses=statuses,
+        follow_redirects=check.boolean(data, "follow_redirects", "request.follow_redirects", True),
+        verify_tls=check.boolean(data, "verify_tls", "request.verify_tls", True),
+        fail_on_missing=check.boolean(data, "fail_on_missing", "request.fail_on_missing", False),
+    )
+
+
+def _body(check: _Checker, data: object) -> Body | None:
+    if data is None:
+        return None
+    if not isinstance(data, Mapping):
+        raise check.fail("request.body", f"must be a table, not {_kind(data)}")
+    content_type = check.string(data, "content_type", "request.body.content_type", "json") or "json"
+    if content_type not in CONTENT_TYPES:
+        raise check.fail(
+            "request.body.content_type",
+            f"unknown content type {content_type!r}; expected one of {', '.join(CONTENT_TYPES)}",
+        )
+    return Body(
+        content_type=content_type,
+        text=check.string(data, "text", "request.body.text", "") or "",
+        fields=check.string_table(data, "fields", "request.body.fields"),
+    )
+
+
+def _set_variables(check: _Checker, rows: object) -> tuple[SetVariable, ...]:
+    if not isinstance(rows, list):
+        raise check.fail("set_variables", "must be an array of tables ([[set_variables]])")
+    result = []
+    for index, row in enumerate(rows):
+        key = f"set_variables[{index}]"
+        if not isinstance(row, Mapping):
+            raise check.fail(key, f"must be a table, not {_kind(row)}")
+        name = check.string(row, "name", f"{key}.name")
+        if not name:
+            raise check.fail(f"{key}.name", "is missing; give the dot path to read, e.g. users.0.title")
+        kind = check.string(row, "type", f"{key}.type", "variable") or "variable"
+        target = check.string(row, "target", f"{key}.target")
+        if not target:
+            raise check.fail(f"{key}.target", "is missing; name the variable that receives the value")
+        problem = target_problem(kind, target)
+        if problem:
+            raise check.fail(f"{key}.type" if "type" in problem[:12] else f"{key}.target", problem)
+        result.append(SetVariable(name=name, type=kind, target=target))
+    return tuple(result)
+
+
+def _flatten_variables(check: _Checker, table: Mapping[str, Any], dotted: str, prefix: str = "") -> tuple[tuple[str, str], ...]:
+    """`[variables]` may nest (`[variables.source] email = …`): flatten to `source.email`."""
+    pairs: list[tuple[str, str]] = []
+    for name, value in table.items():
+        full = f"{prefix}{name}"
+        if isinstance(value, Mapping):
+            pairs.extend(_flatten_variables(check, value, f"{dotted}.{name}", f"{full}."))
+        elif isinstance(value, bool):
+            pairs.append((full, "true" if value else "false"))
+        elif isinstance(value, (str, int, float)):
+            pairs.append((full, str(value)))
+        else:
+            raise check.fail(f"{dotted}.{name}", f"must be a string or number, not {_kind(value)}")
+    return tuple(pairs)

@@ -1,0 +1,169 @@
+"""Decode a response body by its content type into text and a tree (JSON or XML).
+
+Decoding never raises: a body that is not what it claims to be keeps its text (or marks
+itself binary) and carries an `error` a person can read, e.g. "body is not JSON: …".
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from dataclasses import dataclass
+from typing import Any
+from xml.parsers.expat import ExpatError
+
+JSON, XML, TEXT, BINARY, EMPTY = "json", "xml", "text", "binary", "empty"
+
+_TEXT_TYPES = ("text/", "application/javascript", "application/x-www-form-urlencoded", "application/csv")
+
+
+@dataclass(frozen=True)
+class DecodedBody:
+    """What the body is (`kind`), its text when it has one, its tree when it parsed."""
+
+    kind: str
+    text: str | None = None
+    data: Any = None
+    error: str | None = None
+    parsed: bool = False
+    truncated: bool = False
+    size: int = 0
+
+
+def media_type_of(content_type: str | None) -> tuple[str, str | None]:
+    """`text/xml; charset=ISO-8859-1` → ("text/xml", "iso-8859-1")."""
+    if not content_type:
+        return "", None
+    media, *params = (part.strip() for part in content_type.split(";"))
+    charset = None
+    for param in params:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower() or None
+    return media.lower(), charset
+
+
+def kind_of(media: str, body: bytes) -> str:
+    """Which decoder applies: by media type, else by a sniff of the first bytes."""
+    if not body:
+        return EMPTY
+    if media == "application/json" or media.endswith("+json") or media == "text/json":
+        return JSON
+    if media in ("application/xml", "text/xml") or media.endswith("+xml"):
+        return XML
+    if media.startswith(_TEXT_TYPES):
+        return TEXT
+    head = body[:64].lstrip()
+    if not media or media == "application/octet-stream":
+        if head[:1] in (b"{", b"["):
+            return JSON
+        if head[:1] == b"<":
+            return XML
+    return BINARY if media and not media.startswith(_TEXT_TYPES) and _looks_binary(body) else TEXT
+
+
+def _looks_binary(body: bytes) -> bool:
+    sample = body[:4096]
+    if b"\x00" in sample:
+        return True
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start < len(sample) - 4  # a cut multi-byte character at the end is fine
+    return False
+
+
+def decode_body(body: bytes, content_type: str | None, *, truncated: bool = False) -> DecodedBody:
+    """Decode `body`; JSON and XML are parsed unless the body was truncated."""
+    media, charset = media_type_of(content_type)
+    kind = kind_of(media, body)
+    size = len(body)
+    if kind == EMPTY:
+        return DecodedBody(EMPTY, text="", size=0, truncated=truncated)
+    if kind == BINARY:
+        return DecodedBody(BINARY, size=size, truncated=truncated, error=f"binary body ({media or 'unknown type'}, {size} bytes)")
+    text, charset_error = _text(body, charset, kind)
+    if kind == TEXT:
+        return DecodedBody(TEXT, text=text, size=size, truncated=truncated, error=charset_error)
+    if truncated:
+        return DecodedBody(kind, text=text, size=size, truncated=True, error=f"body truncated at {size} bytes; not parsed as {kind.upper()}")
+    data, error = parse_json(text) if kind == JSON else parse_xml(text)
+    return DecodedBody(kind, text=text, data=data, error=error or charset_error, parsed=error is None, size=size)
+
+
+def _text(body: bytes, charset: str | None, kind: str) -> tuple[str, str | None]:
+    if charset:
+        try:
+            codecs.lookup(charset)
+        except LookupError:
+            return body.decode("utf-8", errors="replace"), f"unknown charset {charset!r}; read as UTF-8"
+    elif kind == JSON and body[:3] == codecs.BOM_UTF8:
+        charset = "utf-8-sig"
+    elif kind == XML:
+        return _xml_text(body), None
+    try:
+        return body.decode(charset or "utf-8"), None
+    except UnicodeDecodeError as exc:
+        return body.decode(charset or "utf-8", errors="replace"), f"body is not valid {charset or 'UTF-8'} at byte {exc.start}; shown with replacements"
+
+
+def _xml_text(body: bytes) -> str:
+    """XML declares its own encoding; fall back to UTF-8 with replacements."""
+    head = body[:200].decode("ascii", errors="ignore")
+    marker = head.find("encoding=")
+    if marker >= 0:
+        quote = head[marker + 9 : marker + 10]
+        name = head[marker + 10 :].split(quote)[0]
+        try:
+            return body.decode(name, errors="replace")
+        except LookupError:
+            pass
+    return body.decode("utf-8", errors="replace")
+
+
+def parse_json(text: str) -> tuple[Any, str | None]:
+    """(data, None) or (None, "body is not JSON: … at line L, column C")."""
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        return None, f"body is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+    except RecursionError:
+        return None, "body is not JSON we can read: nested too deeply"
+
+
+def parse_xml(text: str) -> tuple[Any, str | None]:
+    """(data, None) or (None, reason). Entities are refused, so an XML bomb cannot expand."""
+    import xmltodict
+
+    if text.lstrip().startswith("<?xml"):
+        text = text.lstrip()
+        end = text.find("?>")
+        text = text[end + 2 :] if end >= 0 else text  # the declaration's encoding is already applied
+    try:
+        return xmltodict.parse(text, disable_entities=True), None
+    except ExpatError as exc:
+        return None, f"body is not XML: {exc}"
+    except ValueError as exc:
+        if "entities" in str(exc):
+            return None, "body is not XML we will read: it declares entities (refused, as an XML bomb could expand)"
+        return None, f"body is not XML: {exc}"
+
+
+def pretty_text(decoded: DecodedBody) -> str:
+    """The body as the Raw view shows it: JSON re-indented, everything else as received."""
+    if decoded.kind == JSON and decoded.parsed:
+        return json.dumps(decoded.data, indent=2, ensure_ascii=False)
+    if decoded.kind == XML and decoded.parsed and decoded.text is not None:
+        return _pretty_xml(decoded.text)
+    return decoded.text or ""
+
+
+def _pretty_xml(text: str) -> str:
+    if text.count("\n") > 2:
+        return text
+    from xml.dom import minidom
+
+    try:
+        return minidom.parseString(text.encode("utf-8")).toprettyxml(indent="  ")
+    except ExpatError:
+        return text

@@ -1,0 +1,169 @@
+"""Send a rendered request with httpx and read the response under a size cap and a deadline.
+
+`timeout` is a deadline for the whole exchange (connect, send, headers and the entire body):
+a server that drips one byte a second cannot keep a module alive past it. Every transport
+failure becomes a SendError whose `reason` is what a failure route shows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+
+from tui.core.errors import SendError
+from tui.core.render import RenderedRequest
+
+DEFAULT_MAX_BODY = 50 * 1024 * 1024
+USER_AGENT = "hookbench/0.1"
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """A completed HTTP exchange: the final response and how long it took."""
+
+    status: int
+    reason_phrase: str
+    http_version: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    truncated: bool
+    elapsed_ms: float
+    url: str
+    redirects: int = 0
+
+    def header(self, name: str) -> str | None:
+        """A response header's value, matched case-insensitively."""
+        lowered = name.lower()
+        return next((v for k, v in self.headers if k.lower() == lowered), None)
+
+
+class Clients:
+    """One long-lived httpx.AsyncClient per TLS-verification setting, created on first use.
+
+    Proxies and certificates from the environment apply as httpx users expect (trust_env).
+    """
+
+    def __init__(self) -> None:
+        self._clients: dict[bool, httpx.AsyncClient] = {}
+
+    def get(self, *, verify: bool) -> httpx.AsyncClient:
+        if verify not in self._clients:
+            self._clients[verify] = httpx.AsyncClient(
+                verify=verify, headers={"User-Agent": USER_AGENT}, timeout=None
+            )
+        return self._clients[verify]
+
+    async def aclose(self) -> None:
+        for client in self._clients.values():
+            await client.aclose()
+        self._clients.clear()
+
+
+async def send(request: RenderedRequest, clients: Clients, *, max_body_bytes: int = DEFAULT_MAX_BODY) -> Exchange:
+    """Send `request` and read its response; raises SendError with a readable reason."""
+    client = clients.get(verify=request.verify_tls)
+    started = time.perf_counter()
+    try:
+        async with asyncio.timeout(request.timeout):
+            return await _exchange(client, request, max_body_bytes, started)
+    except TimeoutError as exc:
+        raise SendError(f"timeout after {_seconds(request.timeout)}") from exc
+    except httpx.TimeoutException as exc:
+        raise SendError(f"timeout after {_seconds(request.timeout)}") from exc
+    except httpx.HTTPError as exc:
+        raise SendError(describe_transport_error(exc, request.url)) from exc
+    except (OSError, ssl.SSLError) as exc:
+        raise SendError(describe_transport_error(exc, request.url)) from exc
+
+
+async def _exchange(client: httpx.AsyncClient, request: RenderedRequest, cap: int, started: float) -> Exchange:
+    built = client.build_request(
+        request.method,
+        request.url,
+        headers=list(request.headers),
+        content=request.content,
+        data=dict(request.fields) if request.attachments or request.fields else None,
+        files=[(a.field, (a.filename, a.content, a.media_type)) for a in request.attachments] or None,
+        timeout=httpx.Timeout(request.timeout),
+    )
+    response = await client.send(built, stream=True, follow_redirects=request.follow_redirects)
+    try:
+        chunks: list[bytes] = []
+        size = 0
+        truncated = False
+        async for chunk in response.aiter_raw() if _is_binary_encoding(response) else response.aiter_bytes():
+            if size + len(chunk) > cap:
+                chunks.append(chunk[: cap - size])
+                truncated = True
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        await response.aclose()
+    return Exchange(
+        status=response.status_code,
+        reason_phrase=response.reason_phrase,
+        http_version=response.http_version,
+        headers=tuple(response.headers.multi_items()),
+        body=b"".join(chunks),
+        truncated=truncated,
+        elapsed_ms=(time.perf_counter() - started) * 1000,
+        url=str(response.url),
+        redirects=len(response.history),
+    )
+
+
+def _is_binary_encoding(response: httpx.Response) -> bool:
+    """Content-Encoding we cannot decode: keep the raw bytes rather than fail."""
+    encoding = response.headers.get("content-encoding", "").lower()
+    return encoding not in ("", "identity", "gzip", "deflate", "br", "zstd")
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} s"
+
+
+def describe_transport_error(exc: BaseException, url: str) -> str:
+    """A short, specific reason for a failed exchange: refused, DNS, TLS, dropped, redirects."""
+    host = urlsplit(url).netloc or url
+    tls = _find_cause(exc, ssl.SSLError)
+    if tls is not None:
+        detail = getattr(tls, "verify_message", None) or getattr(tls, "reason", None) or str(tls)
+        return f"TLS error talking to {host}: {detail}"
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.TooManyRedirects):
+        return "too many redirects"
+    if _find_cause(exc, ConnectionRefusedError) is not None:
+        return f"connection refused by {host}"
+    if _find_cause(exc, socket.gaierror) is not None:
+        return f"could not resolve host {urlsplit(url).hostname!r}"
+    if isinstance(exc, (httpx.ConnectError, OSError)):
+        return f"could not connect to {host}: {text}"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"connection to {host} closed before the response was complete ({text})"
+    if isinstance(exc, (httpx.ReadError, httpx.WriteError)):
+        return f"connection to {host} failed mid-exchange: {text or 'reset by peer'}"
+    if isinstance(exc, httpx.ProxyError):
+        return f"proxy error: {text}"
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return f"unsupported URL: {text}"
+    if isinstance(exc, httpx.DecodingError):
+        return f"response body could not be decoded: {text}"
+    return f"{type(exc).__name__}: {text}"
+
+
+def _find_cause(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, kind):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None

@@ -1,0 +1,130 @@
+"""`{{placeholder}}` replacement, with each value encoded for where it lands.
+
+Values are looked up in a `Variables` chain (see `variables.py`). An unknown placeholder is
+an error that names it and where it was used: a request is never sent with a hole in it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from urllib.parse import quote
+from xml.sax.saxutils import escape as xml_escape
+
+from tui.core.errors import TemplateError
+
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.\-]*)\s*\}\}")
+_OPEN = "{{"
+
+Lookup = Callable[[str], "str | None"]
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """One `{{name}}` in a template: the name and its span in the text."""
+
+    name: str
+    start: int
+    end: int
+
+
+def find_placeholders(text: str, *, where: str = "text") -> list[Placeholder]:
+    """Every placeholder in `text`; a `{{` that does not open a valid one is an error."""
+    found: list[Placeholder] = []
+    position = 0
+    while True:
+        start = text.find(_OPEN, position)
+        if start < 0:
+            return found
+        match = PLACEHOLDER.match(text, start)
+        if match is None:
+            snippet = text[start : start + 24].split("\n")[0]
+            raise TemplateError(
+                f"malformed placeholder in {where} at column {start + 1}: {snippet!r} "
+                "(write {{name}} with letters, digits, _, - and .)"
+            )
+        found.append(Placeholder(match.group(1), match.start(), match.end()))
+        position = match.end()
+
+
+def names_in(text: str) -> list[str]:
+    """Placeholder names used in `text`, in order, without duplicates; malformed ones skipped."""
+    seen: dict[str, None] = {}
+    for match in PLACEHOLDER.finditer(text):
+        seen.setdefault(match.group(1), None)
+    return list(seen)
+
+
+Encoder = Callable[[str, str, int], str]
+"""(value, template, position) → text to insert."""
+
+
+def render(text: str, lookup: Lookup, *, where: str, encode: Encoder | None = None) -> str:
+    """Replace every placeholder in `text`; unknown names raise one error naming them all."""
+    placeholders = find_placeholders(text, where=where)
+    if not placeholders:
+        return text
+    missing = [p.name for p in placeholders if lookup(p.name) is None]
+    if missing:
+        names = ", ".join(dict.fromkeys(missing))
+        raise TemplateError(f"unknown variable{'s' if len(set(missing)) > 1 else ''} in {where}: {names}")
+    parts: list[str] = []
+    position = 0
+    for placeholder in placeholders:
+        value = lookup(placeholder.name) or ""
+        parts.append(text[position : placeholder.start])
+        parts.append(encode(value, text, placeholder.start) if encode else value)
+        position = placeholder.end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+# --- encoders: a value is encoded for where it lands ------------------------------------
+
+_ORIGIN = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?(?://)?[^/?#]*$")
+
+
+def encode_for_url(value: str, template: str, position: int) -> str:
+    """Raw in the scheme/host part (so `{{base_url}}` works); percent-encoded after it."""
+    before = PLACEHOLDER.sub("", template[:position])
+    if _ORIGIN.match(before):
+        return value
+    return quote(value, safe="")
+
+
+def encode_for_header(value: str, template: str, position: int) -> str:
+    """Header values are inserted as is, but a line break would forge a header: refuse it."""
+    if "\r" in value or "\n" in value:
+        raise TemplateError("a variable used in a header contains a line break; refusing to send it")
+    return value
+
+
+def encode_for_json(value: str, template: str, position: int) -> str:
+    """Escaped when inside a JSON string; inserted raw elsewhere (`"n": {{count}}`)."""
+    if _inside_json_string(template, position):
+        return json.dumps(value, ensure_ascii=False)[1:-1]
+    return value
+
+
+def encode_for_xml(value: str, template: str, position: int) -> str:
+    """Escaped for XML text and attribute values."""
+    return xml_escape(value, {'"': "&quot;", "'": "&apos;"})
+
+
+def _inside_json_string(template: str, position: int) -> bool:
+    inside = False
+    escaped = False
+    for char in _without_placeholders(template[:position]):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = inside
+        elif char == '"':
+            inside = not inside
+    return inside
+
+
+def _without_placeholders(text: str) -> Iterator[str]:
+    yield from PLACEHOLDER.sub("x", text)
