@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     paths.add_argument("file", nargs="?", default="-", help="file to read, or - for stdin")
 
     sandbox = commands.add_parser("sandbox", help="run the embedded demo API")
-    sandbox.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    sandbox.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765, which the example profiles use; 0 picks a free one)")
 
     demo = commands.add_parser("demo", help="start the sandbox and open the workbench on the example profiles")
     demo.add_argument("--profiles", dest="demo_profiles", type=Path, default=None, help="profiles folder (default: the bundled examples)")

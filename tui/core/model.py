@@ -81,3 +81,39 @@ class Module:
     route_failure: str | None = None
     expect: str | None = None
     variables: tuple[tuple[str, str], ...] = ()
+
+
+def parse_statuses(text: str) -> tuple[int, ...] | None:
+    """`"200-299"` → None (the default); `"200, 201, 404"` or `"200-204, 404"` → a tuple.
+
+    Raises ValueError with a readable message for anything else.
+    """
+    text = text.strip()
+    if not text or text.replace(" ", "") == "200-299":
+        return None
+    statuses: list[int] = []
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        low, dash, high = part.partition("-")
+        try:
+            first, last = int(low), int(high if dash else low)
+        except ValueError:
+            raise ValueError(f"success statuses: {part!r} is not a status or a range like 200-204") from None
+        if not (100 <= first <= last <= 599):
+            raise ValueError(f"success statuses: {part!r} is outside 100–599")
+        statuses.extend(range(first, last + 1))
+    return tuple(dict.fromkeys(statuses))
+
+
+def format_statuses(statuses: tuple[int, ...] | None) -> str:
+    """The inverse of `parse_statuses`, folding consecutive codes into ranges."""
+    if statuses is None:
+        return "200-299"
+    parts: list[str] = []
+    run: list[int] = []
+    for status in sorted(statuses) + [10_000]:
+        if run and status != run[-1] + 1:
+            parts.append(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}")
+            run = []
+        run.append(status)
+    return ", ".join(parts)

@@ -107,9 +107,10 @@ def map_rows(rows: tuple[SetVariable, ...], body: DecodedBody | None) -> tuple[R
     return tuple(results)
 
 
-def judge(module: Module, request: RenderedRequest, exchange: Exchange) -> RunResult:
-    """Decode the response, map the rows and choose the route."""
-    body = decode_body(exchange.body, exchange.header("content-type"), truncated=exchange.truncated)
+def judge(module: Module, request: RenderedRequest, exchange: Exchange, body: DecodedBody | None = None) -> RunResult:
+    """Decode the response (unless `body` is already decoded), map the rows, choose the route."""
+    if body is None:
+        body = decode_body(exchange.body, exchange.header("content-type"), truncated=exchange.truncated)
     rows = map_rows(module.set_variables, body)
     reason = _failure_reason(module, exchange, body, rows)
     published = {r.row.publishes: as_text(r.value) for r in rows if not r.missing}

@@ -1,0 +1,90 @@
+"""The Textual application: owns the HTTP clients and the clipboard, hosts the workbench."""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from tui.app.screens import ConfirmQuit
+from tui.app.workbench import Workbench
+from tui.core.curl import to_curl
+from tui.core.errors import HookbenchError
+from tui.core.send import DEFAULT_MAX_BODY, Clients
+from tui.core.variables import Variables
+
+
+class HookbenchApp(App[None]):
+    """hookbench: compose, send, map, save — over SSH as well as locally."""
+
+    CSS_PATH = "hookbench.tcss"
+    TITLE = "hookbench"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", priority=True)]
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        profile_path: Path | None = None,
+        variables: Variables | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY,
+    ) -> None:
+        super().__init__()
+        self.folder = folder
+        self.profile_path = profile_path
+        self.variables = variables or Variables()
+        self.max_body_bytes = max_body_bytes
+        self.clients = Clients()
+
+    def on_mount(self) -> None:
+        self.push_screen(Workbench(self.folder, self.clients, self.variables, profile_path=self.profile_path))
+
+    async def on_unmount(self) -> None:
+        await self.clients.aclose()
+
+    @property
+    def workbench(self) -> Workbench:
+        return next(s for s in self.screen_stack if isinstance(s, Workbench))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Copy as curl", "Copy the current request as a curl command (secrets masked)", self.action_copy_curl)
+        yield SystemCommand("Copy as curl with secrets", "The same, with credentials in clear", lambda: self.action_copy_curl(mask=False))
+        yield SystemCommand("Help", "Keys and dot-path notation", self.workbench.action_help)
+
+    def action_copy_curl(self, mask: bool = True) -> None:
+        try:
+            command = to_curl(self.workbench.rendered_request(), mask_secrets=mask)
+        except (HookbenchError, ValueError) as exc:
+            self.notify(str(exc), title="Cannot build curl command", severity="error")
+            return
+        self.copy_to_clipboard(command)
+        self.notify(command, title="Copied as curl", timeout=8)
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """OSC 52, wrapped for tmux passthrough when running inside tmux."""
+        if not os.environ.get("TMUX") or self._driver is None:
+            super().copy_to_clipboard(text)
+            return
+        self._clipboard = text
+        sequence = f"\x1b]52;c;{base64.b64encode(text.encode('utf-8')).decode('ascii')}\a"
+        self._driver.write("\x1bPtmux;" + sequence.replace("\x1b", "\x1b\x1b") + "\x1b\\")
+
+    async def action_quit(self) -> None:
+        workbench = self.workbench
+        if not workbench.dirty:
+            self.exit()
+            return
+
+        def decided(choice: str | None) -> None:
+            if choice == "quit":
+                self.exit()
+            elif choice == "save":
+                workbench._save(then_quit=True)
+
+        self.push_screen(ConfirmQuit(), decided)

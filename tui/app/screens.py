@@ -1,0 +1,110 @@
+"""Small modal screens: help, ask for a name, confirm quitting with unsaved changes."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Markdown
+
+HELP = """\
+# hookbench — keys
+
+| key | does |
+|---|---|
+| **ctrl+r** | send the request (also the Send button, or Enter in the URL) |
+| **Esc** | cancel a request in flight |
+| **ctrl+s** | save the profile (a new module asks for a name) |
+| **ctrl+b** | show / hide the profiles pane |
+| **f2** | show / hide the request pane (more room for the response) |
+| **ctrl+p** | command palette: copy as curl, add header, … |
+| **f1** | this help |
+| **ctrl+q** | quit (asks first when there are unsaved changes) |
+
+## In the response tree
+| key | does |
+|---|---|
+| **Enter** / click | show the node's dot path and value in the path bar |
+| **a** | add the node as a Set Variables row |
+| **c** | copy the dot path (OSC 52; also shown on screen) |
+| **y** | copy the value |
+| **space** | expand / collapse |
+
+Wide lists show 200 items at a time: Enter on **… N more** loads the next page.
+
+## Dot paths
+`users.0.title` walks keys and list indices. A key holding `.`, a quote, a backslash,
+brackets or spaces, an empty key and an all-digit key are written in double quotes:
+`"a.b"`, `""`, `"0"`. XML attributes are `@id`, text is `#text`, prefixes stay
+(`soap:Body`). An XML element that occurs once is an object: `user.0.name` still
+reaches it.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1,q", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Markdown(HELP)
+            yield Button("Close", id="help-close")
+
+    @on(Button.Pressed, "#help-close")
+    def _close(self) -> None:
+        self.dismiss()
+
+
+class NamePrompt(ModalScreen[str | None]):
+    """Asks for a profile name; dismisses with the name, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, initial: str = "") -> None:
+        super().__init__()
+        self._title = title
+        self._initial = initial
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompt"):
+            yield Label(self._title)
+            yield Input(self._initial, placeholder="e.g. Subscriber lookup", id="prompt-input")
+            yield Label("", id="prompt-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="prompt-ok")
+                yield Button("Cancel", id="prompt-cancel")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#prompt-ok")
+    def _ok(self) -> None:
+        value = self.query_one("#prompt-input", Input).value.strip()
+        if not value:
+            self.query_one("#prompt-error", Label).update("A name is needed.")
+            return
+        self.dismiss(value)
+
+    @on(Button.Pressed, "#prompt-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmQuit(ModalScreen[str]):
+    """Unsaved changes: save, discard or stay. Dismisses with 'save', 'quit' or 'stay'."""
+
+    BINDINGS = [Binding("escape", "stay", "Stay")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompt"):
+            yield Label("This module has unsaved changes.")
+            with Horizontal(classes="buttons"):
+                yield Button("Save and quit", variant="primary", id="confirm-save")
+                yield Button("Quit without saving", variant="error", id="confirm-quit")
+                yield Button("Stay", id="confirm-stay")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss((event.button.id or "confirm-stay").removeprefix("confirm-"))
+
+    def action_stay(self) -> None:
+        self.dismiss("stay")

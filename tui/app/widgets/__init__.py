@@ -1,0 +1,1 @@
+"""Widgets of the workbench; each talks to its parent through messages."""

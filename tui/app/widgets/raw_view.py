@@ -1,0 +1,84 @@
+"""A virtual, line-oriented text view: renders only visible lines, highlights them lazily.
+
+A 45 MB body is millions of lines; a TextArea holding it all takes tens of seconds.
+Here the text is split into lines once, and each visible line is highlighted with pygments
+on first render and cached, so scrolling costs the lines on screen, not the document.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pygments.lexer import Lexer
+from pygments.lexers import JsonLexer, TextLexer, XmlLexer
+from rich.segment import Segment
+from rich.style import Style
+from rich.syntax import PygmentsSyntaxTheme
+from rich.text import Text
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+_MAX_WIDTH = 2000  # cells; longer lines are cut on screen (the text itself is kept whole)
+_THEME = PygmentsSyntaxTheme("monokai")
+_LEXERS: dict[str, type[Lexer]] = {"json": JsonLexer, "xml": XmlLexer}
+
+
+class RawView(ScrollView, can_focus=True):
+    """Shows a body's text; `load(text, kind)` replaces it."""
+
+    BINDINGS = [
+        ("home", "scroll_home", "Top"),
+        ("end", "scroll_end", "Bottom"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._lines: list[str] = []
+        self._lexer: Lexer = TextLexer()
+        self._cache: dict[int, Strip] = {}
+
+    @property
+    def line_count(self) -> int:
+        return len(self._lines)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self._lines)
+
+    def load(self, text: str, kind: str = "text") -> None:
+        """Replace the content; `kind` picks the highlighter (json, xml, anything else plain)."""
+        self._lines = text.splitlines() or [""]
+        self._lexer = _LEXERS.get(kind, TextLexer)()
+        self._cache.clear()
+        width = min(_MAX_WIDTH, max((len(line) for line in self._lines[:5000]), default=0))
+        self.virtual_size = Size(width, len(self._lines))
+        self.scroll_to(0, 0, animate=False)
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.size.width
+        if index >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        strip = self._cache.get(index)
+        if strip is None:
+            strip = self._highlight(index)
+            if len(self._cache) > 4000:
+                self._cache.clear()
+            self._cache[index] = strip
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def _highlight(self, index: int) -> Strip:
+        line = self._lines[index][:_MAX_WIDTH].expandtabs(4)
+        text = Text(no_wrap=True, end="")
+        for token_type, value in self._lexer.get_tokens(line):
+            text.append(value.rstrip("\n"), _style_for(token_type))
+        segments = [Segment(s.text, self.rich_style + s.style if s.style else self.rich_style) for s in text.render(self.app.console)]
+        return Strip(segments)
+
+
+@lru_cache(maxsize=256)
+def _style_for(token_type: object) -> Style:
+    return _THEME.get_style_for_token(token_type)  # type: ignore[arg-type]

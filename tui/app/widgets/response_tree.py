@@ -1,0 +1,154 @@
+"""The response as a tree that builds children only when a node expands, a page at a time.
+
+Labels are `rich.text.Text`, never markup strings: a response key such as `[bold]x[/]` is
+shown literally. Wide containers show the first PAGE children and a "… N more" node that
+loads the next page. There is deliberately no expand-all.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from tui.core.paths import describe_kind, join_path
+
+PAGE = 200
+_PREVIEW = 60
+
+
+@dataclass(frozen=True)
+class NodeData:
+    """What a tree node stands for: its dot path and value (or a "more" placeholder)."""
+
+    path: str
+    value: Any
+    more_from: int | None = None  # set on a "… N more" node: index of the next child to load
+
+
+class ResponseTree(Tree[NodeData]):
+    """A lazily built, paged tree of a JSON or XML document."""
+
+    BINDINGS = [
+        Binding("a", "add_row", "Add as variable"),
+        Binding("c", "copy_path", "Copy path"),
+        Binding("y", "copy_value", "Copy value"),
+    ]
+
+    class PathPicked(Message):
+        """A node was selected (click or Enter): its path and value."""
+
+        def __init__(self, path: str, value: Any) -> None:
+            super().__init__()
+            self.path = path
+            self.value = value
+
+    class ActionRequested(Message):
+        """A key on the tree asked to act on the node under the cursor: add/copy_path/copy_value."""
+
+        def __init__(self, action: str, path: str, value: Any) -> None:
+            super().__init__()
+            self.action = action
+            self.path = path
+            self.value = value
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(Text("(no response yet)"), id=id)
+        self.show_root = True
+        self.guide_depth = 2
+
+    def load(self, document: Any, label: str = "response") -> None:
+        """Show `document`; only its top level is built now."""
+        self.clear()
+        self.root.set_label(Text(f"{label}  {describe_kind(document)}", style="bold"))
+        self.root.data = NodeData("", document)
+        if _is_container(document):
+            self.root.allow_expand = True
+            self._add_page(self.root, document, "", 0)
+            self.root.expand()
+        else:
+            self.root.allow_expand = False
+            self.root.set_label(_label("response", document))
+
+    def show_message(self, message: str) -> None:
+        """Empty the tree and show why there is nothing to browse."""
+        self.clear()
+        self.root.data = None
+        self.root.set_label(Text(message))
+
+    @on(Tree.NodeExpanded)
+    def _expand(self, event: Tree.NodeExpanded[NodeData]) -> None:
+        node = event.node
+        data = node.data
+        if data is None or node.children or data.more_from is not None:
+            return
+        self._add_page(node, data.value, data.path, 0)
+
+    @on(Tree.NodeSelected)
+    def _selected(self, event: Tree.NodeSelected[NodeData]) -> None:
+        event.stop()
+        data = event.node.data
+        if data is None:
+            return
+        if data.more_from is not None:
+            parent = event.node.parent
+            event.node.remove()
+            if parent is not None and parent.data is not None:
+                self._add_page(parent, parent.data.value, parent.data.path, data.more_from)
+            return
+        self.post_message(self.PathPicked(data.path, data.value))
+
+    def _add_page(self, node: TreeNode[NodeData], value: Any, path: str, start: int) -> None:
+        items = list(value.items()) if isinstance(value, dict) else list(enumerate(value))
+        for key, child in items[start : start + PAGE]:
+            child_path = join_path(path, key)
+            data = NodeData(child_path, child)
+            if _is_container(child) and child:
+                node.add(_label(key, child), data=data)
+            else:
+                node.add_leaf(_label(key, child), data=data)
+        rest = len(items) - (start + PAGE)
+        if rest > 0:
+            node.add_leaf(Text(f"… {rest} more (Enter to load {min(rest, PAGE)})", style="italic"), data=NodeData(path, None, more_from=start + PAGE))
+
+    def _cursor_data(self) -> NodeData | None:
+        node = self.cursor_node
+        if node is None or node.data is None or node.data.more_from is not None:
+            return None
+        return node.data
+
+    def _request(self, action: str) -> None:
+        data = self._cursor_data()
+        if data is not None:
+            self.post_message(self.ActionRequested(action, data.path, data.value))
+
+    def action_add_row(self) -> None:
+        self._request("add")
+
+    def action_copy_path(self) -> None:
+        self._request("copy_path")
+
+    def action_copy_value(self) -> None:
+        self._request("copy_value")
+
+
+def _is_container(value: Any) -> bool:
+    return isinstance(value, (dict, list))
+
+
+def _label(key: Any, value: Any) -> Text:
+    """`key: value` for a leaf, `key  object (3 keys)` for a container, as plain Text."""
+    name = Text(str(key), style="bold cyan" if isinstance(key, str) else "magenta")
+    if isinstance(value, (dict, list)):
+        return name + Text(f"  {describe_kind(value)}", style="dim")
+    preview = json.dumps(value, ensure_ascii=False)
+    if len(preview) > _PREVIEW:
+        preview = preview[: _PREVIEW - 1] + "…"
+    return name + Text(": ") + Text(preview, style="green" if isinstance(value, str) else "yellow")

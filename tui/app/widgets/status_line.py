@@ -1,0 +1,39 @@
+"""One line: status code and reason, elapsed, size, and the route with its reason."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.cli_output import human_size
+from tui.core.run import RunResult, status_text
+
+
+class StatusLine(Static):
+    """Shows the outcome of the last run, or what is happening now."""
+
+    def show_idle(self, message: str = "Ready — ctrl+r sends") -> None:
+        self.update(Text(message, style="dim"))
+
+    def show_sending(self, method: str, url: str) -> None:
+        self.update(Text(f"Sending {method} {url} …  (Esc cancels)", style="italic"))
+
+    def show_result(self, result: RunResult) -> None:
+        text = Text()
+        exchange = result.exchange
+        if exchange is not None:
+            code_style = "bold green" if 200 <= exchange.status < 300 else "bold yellow" if exchange.status < 400 else "bold red"
+            text.append(status_text(exchange.status, exchange.reason_phrase), code_style)
+            text.append(f" · {exchange.elapsed_ms:.0f} ms · {human_size(len(exchange.body))}")
+            if exchange.truncated:
+                text.append(" (truncated)", "bold red")
+            text.append(" · ")
+        if result.ok:
+            text.append(" SUCCESS ", "bold black on green")
+        else:
+            text.append(" FAILURE ", "bold white on red")
+            text.append(f" {result.reason}", "red")
+        self.update(text)
+
+    def show_error(self, message: str) -> None:
+        self.update(Text(f"Not sent: {message}", style="bold red"))

@@ -1,0 +1,421 @@
+"""The workbench screen: composes the panes and routes their messages.
+
+Domain work (rendering, sending, judging, mapping, saving) is done by `tui.core`; this
+screen only collects the module from its widgets, calls the core in a worker and hands
+the outcome back down to the widgets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import replace
+from pathlib import Path
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from tui.app.widgets.body_editor import BodyEditor
+from tui.app.widgets.key_values import KeyValueEditor
+from tui.app.widgets.options_form import OptionsForm
+from tui.app.widgets.path_bar import PathBar
+from tui.app.widgets.placeholders import PlaceholdersPanel
+from tui.app.widgets.profile_list import ProfileList
+from tui.app.widgets.raw_view import RawView
+from tui.app.widgets.response_tree import ResponseTree
+from tui.app.widgets.set_variables import SetVariablesPanel
+from tui.app.widgets.status_line import StatusLine
+from tui.app.widgets.url_bar import UrlBar
+from tui.core.catalogue import suggest_target
+from tui.core.errors import HookbenchError, SendError
+from tui.core.model import BODY_METHODS, Module, Request, SetVariable
+from tui.core.paths import parse_path
+from tui.core.profile import Profile, load_profile, save_profile
+from tui.core.render import RenderedRequest, render_request
+from tui.core.responses import BINARY, EMPTY, TEXT, pretty_text
+from tui.core.run import RunResult, judge, map_rows, transport_failure
+from tui.core.secrets import mask_header
+from tui.core.send import Clients, Exchange, send
+from tui.core.template import names_in
+from tui.core.variables import Variables
+
+
+class Workbench(Screen[None]):
+    """Compose, send, map, save."""
+
+    BINDINGS = [
+        Binding("ctrl+r", "send", "Send", id="send", priority=True),
+        Binding("escape", "cancel", "Cancel send", show=False),
+        Binding("ctrl+s", "save", "Save", id="save", priority=True),
+        Binding("ctrl+b", "toggle_sidebar", "Profiles", id="toggle-sidebar"),
+        Binding("f2", "toggle_request", "Request pane", id="toggle-request"),
+        Binding("f1", "help", "Help", id="help"),
+    ]
+
+    def __init__(self, folder: Path, clients: Clients, variables: Variables, *, profile_path: Path | None = None) -> None:
+        super().__init__()
+        self.folder = folder
+        self.clients = clients
+        self.variables = variables
+        self.session_values: dict[str, str] = {}
+        self.profile: Profile | None = None
+        self.module = Module()
+        self.saved_module = self.module
+        self.result: RunResult | None = None
+        self._initial_path = profile_path
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="body"):
+            yield ProfileList(self.folder, id="sidebar")
+            with Vertical(id="main"):
+                yield UrlBar(id="url-bar")
+                with TabbedContent(id="request-tabs"):
+                    with TabPane("Headers", id="tab-headers"):
+                        yield KeyValueEditor(placeholders=("Header", "Value"), id="headers")
+                    with TabPane("Body", id="tab-body"):
+                        yield BodyEditor(id="body-editor")
+                    with TabPane("Options", id="tab-options"):
+                        yield OptionsForm(id="options")
+                    with TabPane("Placeholders", id="tab-placeholders"):
+                        yield PlaceholdersPanel(id="placeholders")
+                yield StatusLine(id="status")
+                with TabbedContent(id="response-tabs"):
+                    with TabPane("Tree", id="tab-tree"):
+                        yield ResponseTree(id="tree")
+                    with TabPane("Raw", id="tab-raw"):
+                        yield RawView(id="raw")
+                    with TabPane("Headers", id="tab-response-headers"):
+                        with VerticalScroll():
+                            yield Static("", id="response-headers")
+                    with TabPane("Set Variables", id="tab-vars"):
+                        yield SetVariablesPanel(id="set-variables")
+                yield PathBar(id="path-bar")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.query_one(StatusLine).show_idle()
+        if self._initial_path is not None:
+            await self.open_profile(self._initial_path)
+        else:
+            await self._load_module(Module(request=Request(url="https://")), None)
+
+    # --- loading and collecting -----------------------------------------------------------
+
+    async def open_profile(self, path: Path) -> bool:
+        """Load a profile file into the composer; a bad file is reported, not fatal."""
+        try:
+            profile = load_profile(path)
+        except HookbenchError as exc:
+            self.notify(str(exc), title="Cannot open profile", severity="error", timeout=10)
+            return False
+        await self._load_module(profile.module, profile)
+        return True
+
+    async def _load_module(self, module: Module, profile: Profile | None) -> None:
+        self.profile = profile
+        self.module = module
+        self.saved_module = module
+        request = module.request
+        self.query_one(UrlBar).load(request.method, request.url)
+        await self.query_one("#headers", KeyValueEditor).load(request.headers)
+        await self.query_one(BodyEditor).load(request.body)
+        self.query_one(OptionsForm).load(request)
+        await self.query_one(SetVariablesPanel).load(module.set_variables, module.failure_variable)
+        self._show_body_tab(request.method)
+        self.result = None
+        self.query_one(ResponseTree).show_message("(no response yet — ctrl+r sends)")
+        self.query_one(RawView).load("")
+        self.query_one("#response-headers", Static).update("")
+        self.query_one(StatusLine).show_idle()
+        self.call_after_refresh(self._refresh_derived)
+
+    def collect(self) -> Module:
+        """The module as the widgets hold it now; ValueError names a field that cannot be read."""
+        url_bar = self.query_one(UrlBar)
+        body = self.query_one(BodyEditor).body()
+        keep_body = url_bar.method in BODY_METHODS or self.module.request.body is not None
+        request = replace(
+            self.module.request,
+            method=url_bar.method,
+            url=url_bar.url,
+            headers=self.query_one("#headers", KeyValueEditor).pairs,
+            body=body if keep_body and (body.text or body.fields or url_bar.method in BODY_METHODS) else None,
+        )
+        request = self.query_one(OptionsForm).apply(request)
+        panel = self.query_one(SetVariablesPanel)
+        return replace(self.module, request=request, set_variables=panel.rows, failure_variable=panel.failure_variable)
+
+    def current_variables(self) -> Variables:
+        return self.variables.with_overrides(self.session_values)
+
+    @property
+    def dirty(self) -> bool:
+        try:
+            return self.collect() != self.saved_module
+        except ValueError:
+            return True
+
+    # --- derived views: placeholders, live values, title -----------------------------------
+
+    async def _refresh_derived(self) -> None:
+        try:
+            module = self.collect()
+        except ValueError:
+            module = self.module
+        await self._show_placeholders(module)
+        self._show_live_values(module)
+        self._show_title(module)
+
+    async def _show_placeholders(self, module: Module) -> None:
+        request = module.request
+        texts = [request.url, *(f"{k}{v}" for k, v in request.headers)]
+        if request.sends_body and request.body is not None:
+            texts += [request.body.text, *(v for _, v in request.body.fields)]
+        names = list(dict.fromkeys(name for text in texts for name in names_in(text)))
+        variables = self.current_variables().with_defaults(module.variables)
+        await self.query_one(PlaceholdersPanel).show(names, {n: variables.lookup(n) for n in names})
+        unknown = sum(1 for n in names if variables.lookup(n) is None)
+        tabs = self.query_one("#request-tabs", TabbedContent)
+        tabs.get_tab("tab-placeholders").label = f"Placeholders ({unknown} unknown)" if unknown else "Placeholders"
+
+    def _show_live_values(self, module: Module) -> None:
+        panel = self.query_one(SetVariablesPanel)
+        if self.result is None or self.result.exchange is None:
+            panel.show_values(None if self.result is None else self.result.rows)
+            return
+        result = judge(module, self.result.request, self.result.exchange, self.result.body)
+        panel.show_values(result.rows)
+        self.query_one(StatusLine).show_result(result)
+
+    def _show_title(self, module: Module) -> None:
+        name = module.name if self.profile else "new module"
+        mark = " ● unsaved" if self.dirty else ""
+        self.query_one(UrlBar).border_title = f"{name}{mark}"
+        self.app.sub_title = f"{name}{mark}"
+
+    @on(KeyValueEditor.Changed)
+    @on(BodyEditor.Changed)
+    @on(OptionsForm.Changed)
+    @on(SetVariablesPanel.Changed)
+    async def _edited(self) -> None:
+        await self._refresh_derived()
+
+    @on(UrlBar.MethodChanged)
+    async def _method(self, event: UrlBar.MethodChanged) -> None:
+        self._show_body_tab(event.method)
+        await self._refresh_derived()
+
+    def on_input_changed(self) -> None:
+        self.call_after_refresh(self._refresh_derived)
+
+    def _show_body_tab(self, method: str) -> None:
+        tabs = self.query_one("#request-tabs", TabbedContent)
+        if method in BODY_METHODS:
+            tabs.show_tab("tab-body")
+        else:
+            tabs.hide_tab("tab-body")
+
+    @on(PlaceholdersPanel.ValueTyped)
+    async def _typed(self, event: PlaceholdersPanel.ValueTyped) -> None:
+        if event.value:
+            self.session_values[event.name] = event.value
+        else:
+            self.session_values.pop(event.name, None)
+        await self._refresh_derived()
+
+    @on(ProfileList.Chosen)
+    async def _chosen(self, event: ProfileList.Chosen) -> None:
+        if self.dirty:
+            self.notify("Unsaved changes in this module were discarded.", severity="warning")
+        await self.open_profile(event.path)
+
+    # --- sending ----------------------------------------------------------------------------
+
+    @on(UrlBar.SendPressed)
+    def action_send(self) -> None:
+        try:
+            module = self.collect()
+        except ValueError as exc:
+            self.query_one(StatusLine).show_error(str(exc))
+            return
+        base_dir = self.profile.path.parent if self.profile else self.folder
+        self._send(module, self.current_variables(), base_dir)
+
+    @work(exclusive=True, exit_on_error=False, group="send")
+    async def _send(self, module: Module, variables: Variables, base_dir: Path) -> None:
+        status = self.query_one(StatusLine)
+        try:
+            request = render_request(module, variables, base_dir=base_dir)
+        except HookbenchError as exc:
+            status.show_error(str(exc))
+            return
+        status.show_sending(request.method, request.url)
+        try:
+            exchange = await send(request, self.clients, max_body_bytes=self.app_max_body)
+        except SendError as error:
+            await self._show_result(transport_failure(module, request, error))
+            return
+        result = await asyncio.to_thread(judge, module, request, exchange)
+        await self._show_result(result)
+        if result.body is not None and result.body.kind not in (BINARY, EMPTY):
+            pretty = await asyncio.to_thread(pretty_text, result.body)
+            self.query_one(RawView).load(pretty, result.body.kind)
+
+    @property
+    def app_max_body(self) -> int:
+        return int(getattr(self.app, "max_body_bytes", 50 * 1024 * 1024))
+
+    async def _show_result(self, result: RunResult) -> None:
+        self.result = result
+        self.query_one(StatusLine).show_result(result)
+        self.query_one(SetVariablesPanel).show_values(result.rows)
+        tree = self.query_one(ResponseTree)
+        raw = self.query_one(RawView)
+        body = result.body
+        if result.exchange is None or body is None:
+            tree.show_message(f"No response: {result.reason}")
+            raw.load(f"No response: {result.reason}")
+            self.query_one("#response-headers", Static).update("")
+            return
+        self._show_headers(result.exchange)
+        if body.parsed:
+            tree.load(body.data, label=body.kind.upper())
+        else:
+            tree.show_message(body.error or ("empty body" if body.kind == EMPTY else f"{body.kind} body: see Raw"))
+        if body.kind in (BINARY, EMPTY):
+            raw.load(body.error or "(empty body)")
+        elif body.kind == TEXT or not body.parsed:
+            raw.load(body.text or "", "text")
+
+    def _show_headers(self, exchange: Exchange) -> None:
+        text = Text()
+        text.append(f"HTTP/{exchange.http_version.removeprefix('HTTP/')} {exchange.status} {exchange.reason_phrase}\n", "bold")
+        text.append(f"final URL: {exchange.url}" + (f" (after {exchange.redirects} redirects)" if exchange.redirects else "") + "\n\n", "dim")
+        for name, value in exchange.headers:
+            text.append(f"{name}: ", "bold cyan")
+            text.append(f"{mask_header(name, value)}\n")
+        self.query_one("#response-headers", Static).update(text)
+
+    def action_cancel(self) -> None:
+        workers = [w for w in self.workers if w.group == "send" and w.is_running]
+        if workers:
+            self.workers.cancel_group(self, "send")
+            self.query_one(StatusLine).show_idle("Cancelled — nothing was received")
+
+    # --- the tree: click to path ---------------------------------------------------------
+
+    @on(ResponseTree.PathPicked)
+    def _picked(self, event: ResponseTree.PathPicked) -> None:
+        self.query_one(PathBar).show(event.path, event.value)
+        self._picked_node = (event.path, event.value)
+
+    @on(ResponseTree.ActionRequested)
+    async def _tree_action(self, event: ResponseTree.ActionRequested) -> None:
+        self.query_one(PathBar).show(event.path, event.value)
+        self._picked_node = (event.path, event.value)
+        await self._act(event.action)
+
+    @on(PathBar.ActionPressed)
+    async def _bar_action(self, event: PathBar.ActionPressed) -> None:
+        await self._act(event.action)
+
+    async def _act(self, action: str) -> None:
+        picked = getattr(self, "_picked_node", None)
+        if picked is None:
+            self.notify("Select a node in the Tree first.", severity="warning")
+            return
+        path, value = picked
+        if action == "add":
+            await self._add_row(path)
+        elif action == "copy_path":
+            self.app.copy_to_clipboard(path)
+            self.query_one(PathBar).show_note(f"Copied path: {path}")
+        elif action == "copy_value":
+            import json
+
+            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            self.app.copy_to_clipboard(text)
+            shown = text if len(text) < 120 else text[:119] + "…"
+            self.query_one(PathBar).show_note(f"Copied value: {shown}")
+
+    async def _add_row(self, path: str) -> None:
+        segments = parse_path(path) if path else []
+        key = next((s.text for s in reversed(segments) if not s.text.isdigit() or s.quoted), "value")
+        taken = {row.target for row in self.query_one(SetVariablesPanel).rows}
+        target = suggest_target(key)
+        base, n = target, 2
+        while target in taken:
+            target, n = f"{base}_{n}", n + 1
+        await self.query_one(SetVariablesPanel).add_row(SetVariable(name=path, type="variable", target=target))
+        await self._refresh_derived()
+        self.notify(f"Added Set Variables row: {path} → {{{{{target}}}}}", title="Mapped")
+
+    # --- saving ------------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        self._save()
+
+    @work(exclusive=True, exit_on_error=False, group="save")
+    async def _save(self, then_quit: bool = False) -> None:
+        try:
+            module = self.collect()
+        except ValueError as exc:
+            self.notify(str(exc), title="Not saved", severity="error")
+            return
+        path = self.profile.path if self.profile else None
+        document = self.profile.document if self.profile else None
+        if path is None:
+            from tui.app.screens import NamePrompt
+
+            name = await self.app.push_screen_wait(NamePrompt("Save this module as:"))
+            if not name:
+                return
+            path = self.folder / f"{_file_stem(name)}.toml"
+            if path.exists():
+                self.notify(f"{path} exists already; choose another name.", title="Not saved", severity="error")
+                return
+            module = replace(module, name=name)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            document = await asyncio.to_thread(save_profile, path, module, document)
+        except (HookbenchError, OSError) as exc:
+            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
+            return
+        self.profile = Profile(path=path, module=module, document=document)
+        self.module = self.saved_module = module
+        self.query_one(ProfileList).reload(select=path)
+        self._show_title(module)
+        self.notify(f"Saved {path}", title="Saved")
+        if then_quit:
+            self.app.exit()
+
+    # --- layout --------------------------------------------------------------------------------
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.query_one("#sidebar")
+        sidebar.display = not sidebar.display
+
+    def action_toggle_request(self) -> None:
+        tabs = self.query_one("#request-tabs")
+        tabs.display = not tabs.display
+
+    def action_help(self) -> None:
+        from tui.app.screens import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def rendered_request(self) -> RenderedRequest:
+        """The current request rendered (for copy as curl); raises HookbenchError/ValueError."""
+        base_dir = self.profile.path.parent if self.profile else self.folder
+        return render_request(self.collect(), self.current_variables(), base_dir=base_dir)
+
+
+def _file_stem(name: str) -> str:
+    """`Subscriber lookup` → `subscriber-lookup`."""
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()
+    return stem or "module"
+

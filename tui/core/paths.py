@@ -1,0 +1,452 @@
+r"""Dot paths: name any node of a response document, and find the node a path names.
+
+A document is a JSON value or the output of xmltodict: dicts, lists, str, int, float,
+bool and None. One module both generates paths (`iter_leaves`, `format_path`) and
+resolves them (`resolve`, `lookup`), so the two agree on every key.
+
+Dot notation
+------------
+A path is segments joined by `.`; `users.0.title` walks object keys and list indices.
+The empty path `""` is the document root.
+
+A segment is written bare when it is a non-empty key made only of characters other than
+`.`, `"`, `\`, `[`, `]` and whitespace, and it is not all ASCII digits. So `@id`,
+`#text`, `soap:Envelope`, `a-b` and `ünï` are bare. Otherwise it is quoted: `"..."`
+with `\"` and `\\` as the only escapes (every other character, a newline included,
+stands for itself). So a key `a.b` is written `"a.b"`, the empty key `""`, a key `0`
+of an object `"0"`, and `first name` is `"first name"`. A list index is bare digits
+(`0`, `12`).
+
+Resolving a segment: a quoted segment is always an object key. Bare digits on a list
+are an index; bare digits on an object are the key if the object has it (lenient for
+hand-written paths). Bare digits `0` on a value that is not a list are that value
+itself: xmltodict reads an element that occurs once as an object, not a one-element
+list, so `user.0.name` works whether there is one `<user>` or many. Any other index on
+a value that is not a list is an error. A bare segment that is not digits is a key of
+an object; anything else is an error.
+
+Generated paths never rely on the lenient rules: they quote digit-only object keys and
+emit indices only for real lists.
+
+In `hookbench paths` output (`format_leaf_line`) each leaf is one line
+`path = <json>`, e.g. `users.0.title = "Ms"`; the root, whose path is empty, is shown
+as `.` there (a scalar or empty document has a single leaf, the root).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Final, TypeAlias
+
+from tui.core.errors import PathError
+
+__all__ = [
+    "ROOT_DISPLAY",
+    "ParsedSegment",
+    "Segment",
+    "describe_kind",
+    "format_leaf_line",
+    "format_path",
+    "format_segment",
+    "iter_leaves",
+    "join_path",
+    "lookup",
+    "parse_path",
+    "resolve",
+]
+
+Segment: TypeAlias = str | int
+"""A step of a path: a `str` is an object key, an `int` a list index."""
+
+ROOT_DISPLAY: Final = "."
+"""How `format_leaf_line` shows the root path (which is the empty string)."""
+
+# A bare segment may not contain any of these; whitespace is whatever `\s` (str.isspace) matches.
+_NOT_BARE = re.compile(r'[."\\\[\]\s]')
+# The same, without the dot: for scanning a whole unquoted path at once.
+_NOT_BARE_IN_PATH = re.compile(r'["\\\[\]\s]')
+_KEYS_SHOWN = 5
+_DEEP = 64  # past this depth iter_leaves stops keeping a formatted prefix per level
+
+# Formatted segment per key: response keys repeat across records, so most lookups hit.
+_segment_cache: dict[str, str] = {}
+_SEGMENT_CACHE_MAX = 65536
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedSegment:
+    """One segment of a parsed path: its text (escapes undone) and whether it was quoted."""
+
+    text: str
+    quoted: bool = False
+
+    @property
+    def is_digits(self) -> bool:
+        """True for a bare all-ASCII-digit segment: an index (or, leniently, a key)."""
+        return not self.quoted and self.text.isascii() and self.text.isdigit()
+
+
+# --------------------------------------------------------------------------- generating
+
+
+def _quote(key: str) -> str:
+    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _format_key(key: str) -> str:
+    """Format an object key, through the cache."""
+    if type(key) is not str:  # not in JSON or xmltodict output, but be safe
+        return _format_key(str(key))
+    text = _segment_cache.get(key)
+    if text is None:
+        if not key or _NOT_BARE.search(key) is not None or (key.isascii() and key.isdigit()):
+            text = _quote(key)
+        else:
+            text = key
+        if len(_segment_cache) >= _SEGMENT_CACHE_MAX:
+            _segment_cache.clear()
+        _segment_cache[key] = text
+    return text
+
+
+def format_segment(segment: Segment) -> str:
+    """Write one segment: a key bare or quoted as the notation requires, an index as digits."""
+    if isinstance(segment, str):
+        return _format_key(segment)
+    if isinstance(segment, int) and not isinstance(segment, bool):
+        if segment < 0:
+            raise ValueError(f"a list index cannot be negative: {segment}")
+        return str(segment)
+    raise TypeError(f"a path segment is a str key or an int index, not {type(segment).__name__}")
+
+
+def format_path(segments: Sequence[Segment]) -> str:
+    """Join segments into a path; `[]` gives the root path `""`."""
+    return ".".join([format_segment(segment) for segment in segments])
+
+
+def join_path(prefix: str, segment: Segment) -> str:
+    """The path of a child: an already formatted `prefix` plus one more segment."""
+    text = format_segment(segment)
+    return prefix + "." + text if prefix else text
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _bad_path(path: str, reason: str) -> PathError:
+    return PathError(f"bad path '{path}': {reason}")
+
+
+def _bad_char(path: str, char: str, column: int) -> PathError:
+    if char in "[]":
+        hint = "write a list index as .0, and quote a key that has brackets"
+    else:
+        hint = 'quote a key that has it: "..."'
+    return _bad_path(path, f"unexpected {char!r} at column {column} ({hint})")
+
+
+def parse_path(path: str) -> list[ParsedSegment]:
+    """Split a path into segments; raise `PathError` (with the column) if it is malformed."""
+    return list(_parse(path))
+
+
+@lru_cache(maxsize=1024)
+def _parse(path: str) -> tuple[ParsedSegment, ...]:
+    if not path:
+        return ()
+    if _NOT_BARE_IN_PATH.search(path) is None:
+        # Fast path: no quoting, so the segments are exactly the pieces between dots.
+        pieces = path.split(".")
+        if "" not in pieces:
+            return tuple([ParsedSegment(piece, False) for piece in pieces])
+    # Quoting, or an error to locate: scan character by character.
+    return tuple(_parse_slow(path))
+
+
+def _parse_slow(path: str) -> list[ParsedSegment]:
+    segments: list[ParsedSegment] = []
+    n = len(path)
+    i = 0
+    while True:
+        if i < n and path[i] == '"':
+            start = i
+            i += 1
+            parts: list[str] = []
+            while True:
+                quote = path.find('"', i)
+                backslash = path.find("\\", i, quote if quote >= 0 else n)
+                if backslash >= 0:
+                    parts.append(path[i:backslash])
+                    if backslash + 1 >= n:
+                        raise _bad_path(path, f"unterminated quote at column {start + 1}")
+                    escaped = path[backslash + 1]
+                    if escaped not in '"\\':
+                        raise _bad_path(
+                            path, f"bad escape '\\{escaped}' at column {backslash + 1}"
+                            " (only \\\" and \\\\ are escapes)"
+                        )
+                    parts.append(escaped)
+                    i = backslash + 2
+                    continue
+                if quote < 0:
+                    raise _bad_path(path, f"unterminated quote at column {start + 1}")
+                parts.append(path[i:quote])
+                i = quote + 1
+                break
+            segments.append(ParsedSegment("".join(parts), True))
+            if i == n:
+                return segments
+            if path[i] != ".":
+                raise _bad_path(path, f"expected '.' after the closing quote at column {i + 1}")
+            i += 1
+        else:
+            end = path.find(".", i)
+            if end < 0:
+                end = n
+            text = path[i:end]
+            if not text:
+                raise _bad_path(path, f"empty segment at column {i + 1}")
+            bad = _NOT_BARE.search(text)
+            if bad is not None:
+                raise _bad_char(path, bad.group(), i + bad.start() + 1)
+            segments.append(ParsedSegment(text, False))
+            if end == n:
+                return segments
+            i = end + 1
+
+
+# --------------------------------------------------------------------------- resolving
+
+
+def describe_kind(value: Any) -> str:
+    """A short human kind: "object (3 keys)", "list (1 item)", "string", "number", "boolean", "null"."""
+    if isinstance(value, dict):
+        n = len(value)
+        return f"object ({n} key{'' if n == 1 else 's'})"
+    if isinstance(value, (list, tuple)):
+        n = len(value)
+        return f"list ({n} item{'' if n == 1 else 's'})"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if value is None:
+        return "null"
+    return type(value).__name__
+
+
+def _a_kind(value: Any) -> str:
+    """`describe_kind` with an article, for "is a string" / "is null"."""
+    if value is None:
+        return "null"
+    kind = describe_kind(value)
+    return ("an " if kind[0] in "aeiou" else "a ") + kind
+
+
+def _where(segments: Sequence[ParsedSegment], upto: int) -> str:
+    if upto == 0:
+        return "the root"
+    return "'" + _format_parsed(segments[:upto]) + "'"
+
+
+def _format_parsed(segments: Sequence[ParsedSegment]) -> str:
+    return ".".join([_quote(s.text) if s.quoted else s.text for s in segments])
+
+
+def _shown(segment: ParsedSegment) -> str:
+    return "'" + (_quote(segment.text) if segment.quoted else segment.text) + "'"
+
+
+def _keys_hint(obj: dict[Any, Any]) -> str:
+    if not obj:
+        return "(no keys)"
+    keys = [_format_key(str(key)) for key in list(obj)[:_KEYS_SHOWN]]
+    more = " …" if len(obj) > _KEYS_SHOWN else ""
+    return f"(keys: {', '.join(keys)}{more})"
+
+
+def _index(digits: str) -> int:
+    """The index bare digits stand for; absurdly long ones are simply out of range."""
+    digits = digits.lstrip("0")
+    if len(digits) > 18:
+        return sys.maxsize
+    return int(digits) if digits else 0
+
+
+def _step(value: Any, segment: ParsedSegment) -> tuple[bool, Any]:
+    """Apply one segment to a value: (True, child) or (False, None)."""
+    text = segment.text
+    if isinstance(value, dict):
+        if text in value:
+            return True, value[text]
+        if segment.is_digits and _index(text) == 0:
+            return True, value
+        return False, None
+    if segment.is_digits:
+        index = _index(text)
+        if isinstance(value, (list, tuple)):
+            if index < len(value):
+                return True, value[index]
+            return False, None
+        if index == 0:
+            return True, value
+    return False, None
+
+
+def _why(value: Any, segment: ParsedSegment, where: str) -> str:
+    """Explain why `_step(value, segment)` failed; `where` names `value`."""
+    if isinstance(value, dict):
+        if segment.is_digits:
+            return (
+                f"{where} is {_a_kind(value)}, not a list, so only index 0 applies to it,"
+                f" and it has no key {_shown(segment)} {_keys_hint(value)}"
+            )
+        return f"key {_shown(segment)} not found in {where} {_keys_hint(value)}"
+    if isinstance(value, (list, tuple)):
+        n = len(value)
+        if segment.is_digits:
+            if n == 0:
+                return f"{where} is an empty list"
+            return f"{where} has {n} item{'' if n == 1 else 's'}"
+        if segment.quoted:
+            return (
+                f"{where} is {_a_kind(value)}, not an object: {_shown(segment)} is quoted,"
+                " so it is a key, not an index"
+            )
+        return f"{where} is {_a_kind(value)}, not an object: {_shown(segment)} is not an index"
+    if segment.is_digits:
+        return f"{where} is {_a_kind(value)}, not a list"
+    return f"{where} is {_a_kind(value)}, not an object"
+
+
+def lookup(document: Any, path: str) -> tuple[bool, Any]:
+    """Find the value at `path`: `(True, value)`, or `(False, None)` if there is none.
+
+    A malformed path still raises `PathError`: it is a mistake to show, not an absence.
+    """
+    value = document
+    for segment in _parse(path):
+        found, value = _step(value, segment)
+        if not found:
+            return False, None
+    return True, value
+
+
+def resolve(document: Any, path: str) -> Any:
+    """The value at `path`; raise `PathError` naming the path and where it stopped."""
+    segments = _parse(path)
+    value = document
+    for depth, segment in enumerate(segments):
+        found, child = _step(value, segment)
+        if not found:
+            reason = _why(value, segment, _where(segments, depth))
+            raise PathError(f"no value at '{path}': {reason}")
+        value = child
+    return value
+
+
+# --------------------------------------------------------------------------- leaves
+
+
+def iter_leaves(document: Any, prefix: Sequence[Segment] = ()) -> Iterator[tuple[str, Any]]:
+    """Yield `(path, value)` for every leaf in document order.
+
+    Leaves are scalars and empty objects and lists. `prefix` is prepended to every path
+    (for walking a subtree). Iterative, with an explicit stack: any nesting depth is safe.
+    """
+    root = format_path(prefix)
+    children = _children(document)
+    if children is None:
+        yield root, document
+        return
+
+    scalars = _SCALAR_TYPES
+    get = _segment_cache.get
+    format_key = _format_key
+    # A frame: (formatted path of the container + "." ("" at the root), its children as
+    # (formatted segment, value) pairs). Past _DEEP levels the prefix is not kept per
+    # frame (that would be quadratic memory); `parts` rebuilds it when needed.
+    parts: list[str] = [root] if root else []
+    stack: list[tuple[str | None, Iterator[tuple[str, Any]]]] = [
+        (root + "." if root else "", children)
+    ]
+    while stack:
+        base, items = stack[-1]
+        for text, value in items:
+            kind = type(value)
+            if kind in scalars:
+                if base is None:
+                    base = ".".join(parts) + "."
+                yield base + text, value
+                continue
+            if kind is dict and value:  # the common container, inlined
+                children = zip([get(key) or format_key(key) for key in value], value.values())
+            else:
+                children = _children(value)
+                if children is None:
+                    if base is None:
+                        base = ".".join(parts) + "."
+                    yield base + text, value
+                    continue
+            parts.append(text)
+            stack.append((base + text + "." if len(stack) < _DEEP else None, children))
+            break
+        else:
+            stack.pop()
+            if parts:
+                parts.pop()
+
+
+_SCALAR_TYPES: Final = frozenset({str, int, float, bool, type(None)})
+
+
+def _children(value: Any) -> Iterator[tuple[str, Any]] | None:
+    """(formatted segment, child) pairs of a non-empty object or list; None for a leaf."""
+    if isinstance(value, dict):
+        if not value:
+            return None
+        get = _segment_cache.get
+        texts = [get(key) or _format_key(key) for key in value]
+        return zip(texts, value.values())
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return None
+        return zip(map(str, range(len(value))), value)
+    return None
+
+
+# --------------------------------------------------------------------------- output lines
+
+_encode_string = json.encoder.encode_basestring  # C version when available, ensure_ascii=False
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
+_isfinite = math.isfinite
+
+
+def format_leaf_line(path: str, value: Any) -> str:
+    """One `hookbench paths` line: `users.0.title = "Ms"`; the root path shows as `.`.
+
+    The value is JSON (non-ASCII kept as is), as `json.dumps(value, ensure_ascii=False)`.
+    """
+    kind = type(value)
+    if kind is str:
+        encoded = _encode_string(value)
+    elif kind is int or (kind is float and _isfinite(value)):
+        encoded = repr(value)
+    elif value is None:
+        encoded = "null"
+    elif value is True:
+        encoded = "true"
+    elif value is False:
+        encoded = "false"
+    else:
+        encoded = _dumps(value)
+    return f"{path or ROOT_DISPLAY} = {encoded}"
