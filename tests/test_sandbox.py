@@ -126,6 +126,8 @@ def test_create_with_a_taken_email_is_409(client: httpx.Client) -> None:
      "malformed XML"),
     ({"content": b"<email>a@example.com</email>", "headers": {"Content-Type": "text/xml"}}, 400,
      "child elements"),
+    ({"content": b"--x--", "headers": {"Content-Type": "multipart/form-data"}}, 400,
+     "malformed multipart"),
     ({"content": b"email=a@example.com", "headers": {"Content-Type": "text/plain"}}, 415,
      "unsupported content type 'text/plain'"),
 ])
@@ -233,6 +235,17 @@ def test_unknown_path_and_wrong_method(client: httpx.Client) -> None:
     assert wrong.headers["Allow"] == "GET, HEAD"
 
 
+def test_negative_content_length_is_400_and_closes(fresh_sandbox: Sandbox) -> None:
+    connection = http.client.HTTPConnection(fresh_sandbox.base_url.removeprefix("http://"))
+    try:
+        connection.request("POST", "/echo", headers={"Content-Length": "-1"})
+        response = connection.getresponse()
+        assert response.status == 400
+        assert response.will_close
+    finally:
+        connection.close()
+
+
 def test_connection_is_kept_alive_across_responses(fresh_sandbox: Sandbox) -> None:
     connection = http.client.HTTPConnection(fresh_sandbox.base_url.removeprefix("http://"))
     try:
@@ -283,6 +296,15 @@ def test_soap_fault(client: httpx.Client, body: bytes, reason: str) -> None:
     fault = xmltodict.parse(response.content)["soap:Envelope"]["soap:Body"]["soap:Fault"]
     assert fault["faultcode"] == "soap:Client"
     assert reason in fault["faultstring"]
+
+
+def test_soap_12_fault(client: httpx.Client) -> None:
+    response = client.post("/soap/subscribers", content=soap_request("nobody@example.com", SOAP_12),
+                           headers={"Content-Type": "application/soap+xml"})
+    assert response.status_code == 500
+    fault = xmltodict.parse(response.content)["soap:Envelope"]["soap:Body"]["soap:Fault"]
+    assert fault["soap:Code"]["soap:Value"] == "soap:Sender"
+    assert "nobody@example.com" in fault["soap:Reason"]["soap:Text"]["#text"]
 
 
 # --- faults --------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, parse_qsl, unquote, urlsplit
 from xml.parsers.expat import ExpatError
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 import xmltodict
 
@@ -398,7 +398,7 @@ def _dig(value: Any, *keys: str) -> Any:
 def _user_xml(subscriber: _Json) -> str:
     name = f"{subscriber['first_name']} {subscriber['last_name']}".strip()
     tags = "".join(f"<tag>{escape(tag)}</tag>" for tag in subscriber["tags"])
-    return (f'<user id="{escape(subscriber["id"])}"><name>{escape(name)}</name>'
+    return (f"<user id={quoteattr(subscriber['id'])}><name>{escape(name)}</name>"
             f"<email>{escape(subscriber['email'])}</email><tags>{tags}</tags></user>")
 
 
@@ -602,7 +602,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
         try:
             if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
                 return self._read_chunked()
-            return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            length = int(self.headers.get("Content-Length") or 0)
+            if length < 0:
+                raise ValueError(length)
+            return self.rfile.read(length)
         except ValueError:
             self.close_connection = True  # we no longer know where the next request starts
             raise _ApiError(400, "malformed Content-Length or chunked body") from None
@@ -626,6 +629,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if not bodiless:
             self.send_header("Content-Type", response.content_type)
             self.send_header("Content-Length", str(length))
+        if self.close_connection:  # the client asked for it, or the request could not be read
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD" and not bodiless:
             for chunk in chunks:

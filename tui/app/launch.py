@@ -19,7 +19,8 @@ def launch(args: argparse.Namespace) -> int:
         folder = args.demo_profiles or (BUNDLED_PROFILES if BUNDLED_PROFILES.is_dir() else Path("profiles"))
         with Sandbox() as sandbox:
             variables = Variables(overrides={"base_url": sandbox.base_url})
-            HookbenchApp(folder, variables=variables).run()
+            start = folder / "subscriber-lookup.toml"
+            HookbenchApp(folder, profile_path=start if start.is_file() else None, variables=variables).run()
         return 0
     if args.command == "open":
         path = args.profile

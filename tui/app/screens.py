@@ -20,6 +20,8 @@ HELP = """\
 | **ctrl+b** | show / hide the profiles pane |
 | **f2** | show / hide the request pane (more room for the response) |
 | **ctrl+p** | command palette: copy as curl, add header, … |
+| **ctrl+l** | focus the URL |
+| **ctrl+t** | focus the response tree |
 | **f1** | this help |
 | **ctrl+q** | quit (asks first when there are unsaved changes) |
 

@@ -54,6 +54,8 @@ class Workbench(Screen[None]):
         Binding("ctrl+b", "toggle_sidebar", "Profiles", id="toggle-sidebar"),
         Binding("f2", "toggle_request", "Request pane", id="toggle-request"),
         Binding("f1", "help", "Help", id="help"),
+        Binding("ctrl+l", "focus_url", "URL", id="focus-url", show=False),
+        Binding("ctrl+t", "focus_tree", "Tree", id="focus-tree", show=False),
     ]
 
     def __init__(self, folder: Path, clients: Clients, variables: Variables, *, profile_path: Path | None = None) -> None:
@@ -70,7 +72,7 @@ class Workbench(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
-            yield ProfileList(self.folder, id="sidebar")
+            yield ProfileList(self.folder, current=self._initial_path, id="sidebar")
             with Vertical(id="main"):
                 yield UrlBar(id="url-bar")
                 with TabbedContent(id="request-tabs"):
@@ -98,6 +100,8 @@ class Workbench(Screen[None]):
 
     async def on_mount(self) -> None:
         self.query_one(StatusLine).show_idle()
+        self.query_one("#sidebar").display = self.app.size.width >= 100
+        self.query_one("#url").focus()
         if self._initial_path is not None:
             await self.open_profile(self._initial_path)
         else:
@@ -284,6 +288,8 @@ class Workbench(Screen[None]):
         self._show_headers(result.exchange)
         if body.parsed:
             tree.load(body.data, label=body.kind.upper())
+            if self.focused is None or self.focused.id == "url":
+                self.action_focus_tree()
         else:
             tree.show_message(body.error or ("empty body" if body.kind == EMPTY else f"{body.kind} body: see Raw"))
         if body.kind in (BINARY, EMPTY):
@@ -402,6 +408,13 @@ class Workbench(Screen[None]):
     def action_toggle_request(self) -> None:
         tabs = self.query_one("#request-tabs")
         tabs.display = not tabs.display
+
+    def action_focus_url(self) -> None:
+        self.query_one("#url").focus()
+
+    def action_focus_tree(self) -> None:
+        self.query_one("#response-tabs", TabbedContent).active = "tab-tree"
+        self.query_one(ResponseTree).focus()
 
     def action_help(self) -> None:
         from tui.app.screens import HelpScreen

@@ -18,9 +18,9 @@ class KeyValueRow(Horizontal):
         self._placeholders = placeholders
 
     def compose(self) -> ComposeResult:
-        yield Input(self._initial[0], placeholder=self._placeholders[0], classes="kv-name")
-        yield Input(self._initial[1], placeholder=self._placeholders[1], classes="kv-value")
-        yield Button("✕", classes="row-delete", tooltip="Delete this row")
+        yield Input(self._initial[0], placeholder=self._placeholders[0], classes="kv-name", compact=True)
+        yield Input(self._initial[1], placeholder=self._placeholders[1], classes="kv-value", compact=True)
+        yield Button("✕", classes="row-delete", tooltip="Delete this row", compact=True)
 
     @property
     def pair(self) -> tuple[str, str]:
@@ -45,7 +45,7 @@ class KeyValueEditor(VerticalScroll):
         self._placeholders = placeholders
 
     def compose(self) -> ComposeResult:
-        yield Button("+ Add row", classes="row-add")
+        yield Button("+ Add row", classes="row-add", compact=True)
 
     @property
     def pairs(self) -> tuple[tuple[str, str], ...]:

@@ -30,12 +30,12 @@ class OptionsForm(VerticalScroll):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="option-row"):
             yield Label("Timeout (s)")
-            yield Input("10", id="timeout", type="number")
+            yield Input("10", id="timeout", type="number", compact=True)
         with Horizontal(classes="option-row"):
             yield Label("Success statuses")
-            yield Input("200-299", id="statuses", placeholder="200-299 or 200, 201, 404")
+            yield Input("200-299", id="statuses", placeholder="200-299 or 200, 201, 404", compact=True)
         for key, label in _SWITCHES:
-            yield Checkbox(label, id=key.replace("_", "-"))
+            yield Checkbox(label, id=key.replace("_", "-"), compact=True)
 
     def load(self, request: Request) -> None:
         self.query_one("#timeout", Input).value = f"{request.timeout:g}"

@@ -23,7 +23,7 @@ class PlaceholderRow(Horizontal):
     def compose(self) -> ComposeResult:
         yield Label(Text("{{" + self.placeholder_name + "}}"), classes="ph-name")
         yield Static("", classes="ph-value")
-        yield Input(placeholder="type a value for this session", classes="ph-input")
+        yield Input(placeholder="type a value for this session", classes="ph-input", compact=True)
 
 
 class PlaceholdersPanel(VerticalScroll):

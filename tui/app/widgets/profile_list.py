@@ -19,13 +19,14 @@ class ProfileList(OptionList):
             super().__init__()
             self.path = path
 
-    def __init__(self, folder: Path, *, id: str | None = None) -> None:
+    def __init__(self, folder: Path, *, current: Path | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.folder = folder
+        self.current = current
         self.border_title = "Profiles"
 
     def on_mount(self) -> None:
-        self.reload()
+        self.reload(select=self.current)
 
     def reload(self, select: Path | None = None) -> None:
         """Re-read the folder (after a save), keeping `select` highlighted."""

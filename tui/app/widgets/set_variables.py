@@ -23,15 +23,16 @@ class VariableRow(Horizontal):
     def __init__(self, row: SetVariable) -> None:
         super().__init__(classes="var-row")
         self._row = row
+        self._kind = row.type
 
     def compose(self) -> ComposeResult:
         row = self._row
-        yield Input(row.name, placeholder="dot path, e.g. users.0.title", classes="var-path")
+        yield Input(row.name, placeholder="dot path, e.g. users.0.title", classes="var-path", compact=True)
         yield Select([(t, t) for t in TYPES], value=row.type, allow_blank=False, classes="var-type", compact=True)
         yield Select(_target_options(row.type), value=row.target if row.target in targets_for(row.type) else Select.NULL, classes="var-target-select", compact=True, prompt="target")
-        yield Input(row.target if row.type in FREE_TYPES else "", placeholder="variable name", classes="var-target-text")
+        yield Input(row.target if row.type in FREE_TYPES else "", placeholder="variable name", classes="var-target-text", compact=True)
         yield Static("", classes="var-value")
-        yield Button("✕", classes="row-delete", tooltip="Delete this row")
+        yield Button("✕", classes="row-delete", tooltip="Delete this row", compact=True)
 
     def on_mount(self) -> None:
         self._show_target_widget(self._row.type)
@@ -44,8 +45,10 @@ class VariableRow(Horizontal):
     @on(Select.Changed, ".var-type")
     def _type_changed(self, event: Select.Changed) -> None:
         kind = str(event.value)
-        target_select = self.query_one(".var-target-select", Select)
-        target_select.set_options(_target_options(kind))
+        if kind == self._kind:
+            return  # the initial Changed on mount: keep the loaded target
+        self._kind = kind
+        self.query_one(".var-target-select", Select).set_options(_target_options(kind))
         self._show_target_widget(kind)
 
     @property
@@ -91,10 +94,10 @@ class SetVariablesPanel(VerticalScroll):
             Label("path", classes="var-path"), Label("type", classes="var-type"), Label("target", classes="var-target"),
             Label("value", classes="var-value"), classes="var-head",
         )
-        yield Button("+ Add row", classes="row-add")
+        yield Button("+ Add row", classes="row-add", compact=True)
         with Horizontal(classes="failure-row"):
             yield Label("On failure set")
-            yield Input(placeholder="failure variable (optional)", id="failure-variable")
+            yield Input(placeholder="failure variable (optional)", id="failure-variable", compact=True)
 
     @property
     def rows(self) -> tuple[SetVariable, ...]:

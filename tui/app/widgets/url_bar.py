@@ -23,9 +23,9 @@ class UrlBar(Horizontal):
             self.method = method
 
     def compose(self) -> ComposeResult:
-        yield Select([(m, m) for m in METHODS], value="GET", allow_blank=False, id="method")
-        yield Input(placeholder="https://… — {{variables}} allowed", id="url")
-        yield Button("Send ⏎", id="send", variant="primary")
+        yield Select([(m, m) for m in METHODS], value="GET", allow_blank=False, id="method", compact=True)
+        yield Input(placeholder="https://… — {{variables}} allowed", id="url", compact=True)
+        yield Button("Send ⏎", id="send", variant="primary", compact=True)
 
     @property
     def method(self) -> str:

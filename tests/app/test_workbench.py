@@ -1,0 +1,257 @@
+"""The workbench driven as a person would: keys and clicks, against the real sandbox."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import tomllib
+from textual.widgets import Input, Select, TabbedContent
+
+from tests.app.conftest import PROFILES, click_node, find_node, send_and_wait
+from tui.app.widgets.path_bar import PathBar
+from tui.app.widgets.response_tree import ResponseTree
+from tui.app.widgets.set_variables import SetVariablesPanel, VariableRow
+from tui.app.widgets.status_line import StatusLine
+
+
+def status_text(app) -> str:
+    return str(app.workbench.query_one(StatusLine).render())
+
+
+def path_bar_text(app) -> str:
+    return str(app.workbench.query_one("#path-text").render())
+
+
+async def test_send_click_json_node_shows_its_path(make_app, tmp_path: Path) -> None:
+    shutil.copy(PROFILES / "users.toml", tmp_path)
+    app = make_app(tmp_path, tmp_path / "users.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await send_and_wait(pilot)
+        assert "200 OK" in status_text(app) and "SUCCESS" in status_text(app)
+        tree = app.workbench.query_one(ResponseTree)
+        await click_node(pilot, tree, find_node(tree, "users"))
+        await click_node(pilot, tree, find_node(tree, "users.0"))
+        await click_node(pilot, tree, find_node(tree, "users.0.title"))
+        assert path_bar_text(app).startswith('users.0.title = "Ms"')
+
+
+async def test_soap_response_paths_keep_prefixes_and_attributes(make_app, tmp_path: Path) -> None:
+    shutil.copy(PROFILES / "soap-lookup.toml", tmp_path)
+    app = make_app(tmp_path, tmp_path / "soap-lookup.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await send_and_wait(pilot)
+        assert "SUCCESS" in status_text(app)
+        tree = app.workbench.query_one(ResponseTree)
+        for path in ("soap:Envelope", "soap:Envelope.soap:Body", "soap:Envelope.soap:Body.GetUserResponse",
+                     "soap:Envelope.soap:Body.GetUserResponse.user"):
+            await click_node(pilot, tree, find_node(tree, path))
+        # a single <user> is an object: the bar says so rather than pretending it is a list
+        assert "object" in path_bar_text(app)
+        await click_node(pilot, tree, find_node(tree, "soap:Envelope.soap:Body.GetUserResponse.user.@id"))
+        assert path_bar_text(app) == 'soap:Envelope.soap:Body.GetUserResponse.user.@id = "sub_2"'
+
+
+async def test_add_node_as_row_shows_live_value_then_change_type_and_target(make_app, tmp_path: Path) -> None:
+    shutil.copy(PROFILES / "users.toml", tmp_path)
+    app = make_app(tmp_path, tmp_path / "users.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await send_and_wait(pilot)
+        tree = app.workbench.query_one(ResponseTree)
+        await click_node(pilot, tree, find_node(tree, "users"))
+        await click_node(pilot, tree, find_node(tree, "users.1"))
+        await click_node(pilot, tree, find_node(tree, "users.1.email"))
+        await pilot.click("#path-add")
+        await pilot.pause()
+        panel = app.workbench.query_one(SetVariablesPanel)
+        assert panel.rows[-1].name == "users.1.email"
+        assert panel.rows[-1].target == "email"
+        row = list(panel.query(VariableRow))[-1]
+        assert str(row.query_one(".var-value").render()) == '"grace@example.com"'
+        # change type to source, then choose the Email target
+        app.workbench.query_one("#response-tabs", TabbedContent).active = "tab-vars"
+        await pilot.pause()
+        row.query_one(".var-type", Select).value = "source"
+        await pilot.pause()
+        target = row.query_one(".var-target-select", Select)
+        assert target.display and not row.query_one(".var-target-text", Input).display
+        target.value = "email"
+        await pilot.pause()
+        assert panel.rows[-1].publishes == "source.email"
+        assert app.workbench.dirty
+
+
+async def test_save_reload_keeps_row_and_hand_written_comments(make_app, tmp_path: Path) -> None:
+    profile = tmp_path / "users.toml"
+    shutil.copy(PROFILES / "users.toml", profile)
+    original = profile.read_text()
+    assert "# DESIGN's example" in original
+    app = make_app(tmp_path, profile)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await send_and_wait(pilot)
+        tree = app.workbench.query_one(ResponseTree)
+        await click_node(pilot, tree, find_node(tree, "users"))
+        await click_node(pilot, tree, find_node(tree, "users.0"))
+        await click_node(pilot, tree, find_node(tree, "users.0.name"))
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.workbench.dirty
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert not app.workbench.dirty
+    text = profile.read_text()
+    assert "# DESIGN's example: the `users` list, mapped by `users.0.title`." in text
+    data = tomllib.loads(text)
+    assert {"name": "users.0.name", "type": "variable", "target": "name"} in data["set_variables"]
+    assert data["set_variables"][0]["name"] == "users.0.title"
+    # and the app reads it back with the row in place
+    app2 = make_app(tmp_path, profile)
+    async with app2.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert [r.name for r in app2.workbench.query_one(SetVariablesPanel).rows] == ["users.0.title", "users.0.name"]
+
+
+async def test_timeout_shows_failure_with_reason(make_app, tmp_path: Path) -> None:
+    shutil.copy(PROFILES / "slow-timeout.toml", tmp_path)
+    app = make_app(tmp_path, tmp_path / "slow-timeout.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await send_and_wait(pilot)
+        assert "FAILURE" in status_text(app)
+        assert "timeout after 1 s" in status_text(app)
+
+
+async def test_escape_cancels_request_in_flight(make_app, tmp_path: Path) -> None:
+    shutil.copy(PROFILES / "slow-timeout.toml", tmp_path)
+    app = make_app(tmp_path, tmp_path / "slow-timeout.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+r")
+        await pilot.pause(0.2)
+        assert "Sending" in status_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Cancelled" in status_text(app)
+
+
+async def test_unknown_placeholder_is_marked_and_not_sent(make_app, tmp_path: Path, fresh_sandbox) -> None:
+    shutil.copy(PROFILES / "secure-profile.toml", tmp_path)
+    app = make_app(tmp_path, tmp_path / "secure-profile.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        tabs = app.workbench.query_one("#request-tabs", TabbedContent)
+        assert "1 unknown" in str(tabs.get_tab("tab-placeholders").label)
+        await send_and_wait(pilot)
+        assert "Not sent" in status_text(app) and "env.HOOKBENCH_DEMO_TOKEN" in status_text(app)
+        # type the value for the session, then it sends and succeeds
+        tabs.active = "tab-placeholders"
+        await pilot.pause()
+        from tui.app.widgets.placeholders import PlaceholderRow
+
+        rows = {row.placeholder_name: row for row in app.workbench.query(PlaceholderRow)}
+        assert set(rows) == {"base_url", "env.HOOKBENCH_DEMO_TOKEN"}
+        assert "unknown" in str(rows["env.HOOKBENCH_DEMO_TOKEN"].query_one(".ph-value").render())
+        await pilot.click(rows["env.HOOKBENCH_DEMO_TOKEN"].query_one(".ph-input"))
+        await pilot.press(*"demo-token")
+        await pilot.pause()
+        await send_and_wait(pilot)
+        assert "200 OK" in status_text(app) and "SUCCESS" in status_text(app)
+
+
+async def test_markup_in_response_keys_renders_literally(make_app, tmp_path: Path, httpbin) -> None:
+    profile = tmp_path / "markup.toml"
+    profile.write_text(
+        'name = "markup"\n[request]\nmethod = "POST"\nurl = "' + httpbin.url + '/anything"\n'
+        '[request.body]\ncontent_type = "json"\ntext = \'{"[bold]x[/]": "a[/]"}\'\n'
+    )
+    app = make_app(tmp_path, profile)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await send_and_wait(pilot)
+        tree = app.workbench.query_one(ResponseTree)
+        await click_node(pilot, tree, find_node(tree, "json"))
+        node = find_node(tree, 'json."[bold]x[/]"')
+        assert node is not None
+        assert node.label.plain == '[bold]x[/]: "a[/]"'
+        assert not any("bold" in str(span.style) for span in node.label.spans)
+        await click_node(pilot, tree, node)
+        assert path_bar_text(app) == 'json."[bold]x[/]" = "a[/]"'
+
+
+async def test_connection_refused_and_bad_json_body_are_readable(make_app, tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    profile = tmp_path / "refused.toml"
+    profile.write_text(f'[request]\nmethod = "GET"\nurl = "http://127.0.0.1:{port}/x"\n')
+    app = make_app(tmp_path, profile)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await send_and_wait(pilot)
+        assert "FAILURE" in status_text(app) and "connection refused" in status_text(app)
+        app.workbench.query_one("#method", Select).value = "POST"
+        await pilot.pause()
+        app.workbench.query_one("#body-text").load_text('{"a": 1,}')
+        await send_and_wait(pilot)
+        assert "Not sent" in status_text(app) and "line 1" in status_text(app)
+
+
+async def test_invalid_profile_file_is_reported_not_fatal(make_app, tmp_path: Path) -> None:
+    shutil.copy(PROFILES / "users.toml", tmp_path)
+    (tmp_path / "broken.toml").write_text("[request\nurl = 1\n")
+    app = make_app(tmp_path, tmp_path / "users.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        opened = await app.workbench.open_profile(tmp_path / "broken.toml")
+        await pilot.pause()
+        assert opened is False
+        assert app.workbench.profile.path.name == "users.toml"
+        assert any("broken.toml" in n.message and "invalid TOML" in n.message for n in app._notifications)
+
+
+async def test_keyboard_only_compose_send_map_save_at_80x24(make_app, tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert not app.workbench.query_one("#sidebar").display  # collapsed at 80 columns
+        url = app.workbench.query_one("#url", Input)
+        assert app.focused is url
+        url.value = ""
+        await pilot.press(*"{{base_url}}/users")
+        await send_and_wait(pilot, "enter")
+        assert "SUCCESS" in status_text(app)
+        tree = app.workbench.query_one(ResponseTree)
+        assert app.focused is tree
+        # root → users (expand) → users.0 (expand) → users.0.id → users.0.title
+        await pilot.press("down", "enter", "down", "enter", "down", "down", "enter")
+        assert path_bar_text(app).startswith('users.0.title = "Ms"')
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.workbench.query_one(SetVariablesPanel).rows[-1].name == "users.0.title"
+        await pilot.press("c")
+        assert app.clipboard == "users.0.title"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press(*"Keyboard users", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    saved = tmp_path / "keyboard-users.toml"
+    data = tomllib.loads(saved.read_text())
+    assert data["name"] == "Keyboard users"
+    assert data["request"]["url"] == "{{base_url}}/users"
+    assert data["set_variables"] == [{"name": "users.0.title", "type": "variable", "target": "title"}]
+
+
+async def test_quit_with_unsaved_changes_asks_first(make_app, tmp_path: Path) -> None:
+    shutil.copy(PROFILES / "users.toml", tmp_path)
+    app = make_app(tmp_path, tmp_path / "users.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.workbench.query_one("#url", Input).value = "{{base_url}}/users?changed=1"
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmQuit"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.workbench
+        assert app.is_running
