@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print one JSON object")
     run.add_argument("--dry-run", action="store_true", help="print the rendered request; send nothing")
     run.add_argument("--max-body", type=_size, default=None, metavar="BYTES", help="response size cap (default 50MB; accepts k/M suffixes)")
+    run.add_argument("--no-history", action="store_true", help="leave no record of this run in the history")
 
     paths = commands.add_parser("paths", help="print every leaf of a JSON or XML document as `path = value`")
     paths.add_argument("file", nargs="?", default="-", help="file to read, or - for stdin")
@@ -47,6 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
     open_ = commands.add_parser("open", help="open one profile in the workbench")
     open_.add_argument("profile", type=Path)
     _add_variable_options(open_)
+
+    from tui.commands.flow import register as register_flow
+
+    register_flow(commands)
+
+    from tui.commands.history import register as register_history
+
+    register_history(commands)
     return parser
 
 
@@ -75,6 +84,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_run(args)
         if args.command == "paths":
             return command_paths(args)
+        if args.command == "flow":
+            from tui.commands.flow import run as command_flow
+
+            return command_flow(args)
+        if args.command == "history":
+            from tui.commands.history import run as command_history
+
+            return command_history(args)
         if args.command == "sandbox":
             from tui.sandbox import serve_forever
 
@@ -126,6 +143,10 @@ def command_run(args: argparse.Namespace) -> int:
         print(json.dumps(result_json(result), ensure_ascii=False, indent=2))
     else:
         print(format_result(module, result))
+    if not args.no_history:
+        from tui.commands.history import record_run
+
+        record_run(args.profile, module, result)
     return EXIT_SUCCESS if result.ok else EXIT_FAILURE_ROUTE
 
 

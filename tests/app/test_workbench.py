@@ -9,9 +9,8 @@ import tomllib
 from textual.widgets import Input, Select, TabbedContent
 
 from tests.app.conftest import PROFILES, click_node, find_node, send_and_wait
-from tui.app.widgets.path_bar import PathBar
 from tui.app.widgets.response_tree import ResponseTree
-from tui.app.widgets.set_variables import SetVariablesPanel, VariableRow
+from tui.app.widgets.set_variables import SetVariablesPanel
 from tui.app.widgets.status_line import StatusLine
 
 
@@ -66,18 +65,27 @@ async def test_add_node_as_row_shows_live_value_then_change_type_and_target(make
         panel = app.workbench.query_one(SetVariablesPanel)
         assert panel.rows[-1].name == "users.1.email"
         assert panel.rows[-1].target == "email"
-        row = list(panel.query(VariableRow))[-1]
-        assert str(row.query_one(".var-value").render()) == '"grace@example.com"'
-        # change type to source, then choose the Email target
+        index = len(panel.rows) - 1
+        assert panel.value_text(index) == '"grace@example.com"'
+        # change type to source and choose the Email target, in the row dialog
         app.workbench.query_one("#response-tabs", TabbedContent).active = "tab-vars"
         await pilot.pause()
-        row.query_one(".var-type", Select).value = "source"
+        app.workbench.query_one("#var-table").focus()
+        await pilot.press("e")
         await pilot.pause()
-        target = row.query_one(".var-target-select", Select)
-        assert target.display and not row.query_one(".var-target-text", Input).display
+        dialog = app.screen
+        assert type(dialog).__name__ == "RowEditor"
+        dialog.query_one("#row-type", Select).value = "source"
+        await pilot.pause()
+        target = dialog.query_one("#row-target-select", Select)
+        assert target.display and not dialog.query_one("#row-target-text", Input).display
         target.value = "email"
         await pilot.pause()
-        assert panel.rows[-1].publishes == "source.email"
+        await pilot.click("#row-ok")
+        await pilot.pause()
+        assert app.screen is app.workbench
+        assert panel.rows[index].publishes == "source.email"
+        assert panel.value_text(index) == '"grace@example.com"'
         assert app.workbench.dirty
 
 

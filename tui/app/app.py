@@ -6,23 +6,32 @@ import base64
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from tui.app.screens import ConfirmQuit
+from tui.app.dialogs import ConfirmQuit
 from tui.app.workbench import Workbench
 from tui.core.curl import to_curl
 from tui.core.errors import HookbenchError
-from tui.core.send import DEFAULT_MAX_BODY, Clients
+from tui.core.exchange import DEFAULT_MAX_BODY
 from tui.core.variables import Variables
+
+if TYPE_CHECKING:
+    from tui.core.send import Clients
+
+
+def _warm_up_http() -> None:
+    """Import httpx in a thread after the first frame, so the first send does not pay for it."""
+    import tui.core.send  # noqa: F401
 
 
 class HookbenchApp(App[None]):
     """hookbench: compose, send, map, save — over SSH as well as locally."""
 
-    CSS_PATH = "hookbench.tcss"
+    CSS_PATH = Path(__file__).with_name("hookbench.tcss")
     TITLE = "hookbench"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", priority=True)]
 
@@ -39,13 +48,24 @@ class HookbenchApp(App[None]):
         self.profile_path = profile_path
         self.variables = variables or Variables()
         self.max_body_bytes = max_body_bytes
-        self.clients = Clients()
+        self._clients: Clients | None = None
 
     def on_mount(self) -> None:
-        self.push_screen(Workbench(self.folder, self.clients, self.variables, profile_path=self.profile_path))
+        self.push_screen(Workbench(self.folder, self.variables, profile_path=self.profile_path))
+        self.run_worker(_warm_up_http, thread=True, exit_on_error=False)
+
+    @property
+    def clients(self) -> Clients:
+        """The app's long-lived HTTP clients, created on first send."""
+        if self._clients is None:
+            from tui.core.send import Clients
+
+            self._clients = Clients()
+        return self._clients
 
     async def on_unmount(self) -> None:
-        await self.clients.aclose()
+        if self._clients is not None:
+            await self._clients.aclose()
 
     @property
     def workbench(self) -> Workbench:

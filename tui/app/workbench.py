@@ -11,11 +11,14 @@ import asyncio
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.lazy import Lazy
+from textual.widget import Widget
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
@@ -39,9 +42,12 @@ from tui.core.render import RenderedRequest, render_request
 from tui.core.responses import BINARY, EMPTY, TEXT, pretty_text
 from tui.core.run import RunResult, judge, map_rows, transport_failure
 from tui.core.secrets import mask_header
-from tui.core.send import Clients, Exchange, send
+from tui.core.exchange import Exchange
 from tui.core.template import names_in
 from tui.core.variables import Variables
+
+
+PartT = TypeVar("PartT", bound=Widget)
 
 
 class Workbench(Screen[None]):
@@ -58,32 +64,40 @@ class Workbench(Screen[None]):
         Binding("ctrl+t", "focus_tree", "Tree", id="focus-tree", show=False),
     ]
 
-    def __init__(self, folder: Path, clients: Clients, variables: Variables, *, profile_path: Path | None = None) -> None:
+    def __init__(self, folder: Path, variables: Variables, *, profile_path: Path | None = None) -> None:
         super().__init__()
         self.folder = folder
-        self.clients = clients
         self.variables = variables
         self.session_values: dict[str, str] = {}
         self.profile: Profile | None = None
-        self.module = Module()
-        self.saved_module = self.module
+        self.module = Module(request=Request(url="https://"))
         self.result: RunResult | None = None
-        self._initial_path = profile_path
+        self._picked_node: tuple[str, object] | None = None
+        self._load_error: str | None = None
+        if profile_path is not None:
+            try:
+                self.profile = load_profile(profile_path)
+                self.module = self.profile.module
+            except HookbenchError as exc:
+                self._load_error = str(exc)
+        self.saved_module = self.module
 
     def compose(self) -> ComposeResult:
+        module, request = self.module, self.module.request
         with Horizontal(id="body"):
-            yield ProfileList(self.folder, current=self._initial_path, id="sidebar")
+            yield ProfileList(self.folder, current=self.profile.path if self.profile else None, id="sidebar")
             with Vertical(id="main"):
-                yield UrlBar(id="url-bar")
+                yield UrlBar(request.method, request.url, id="url-bar")
                 with TabbedContent(id="request-tabs"):
                     with TabPane("Headers", id="tab-headers"):
-                        yield KeyValueEditor(placeholders=("Header", "Value"), id="headers")
+                        yield KeyValueEditor(request.headers, placeholders=("Header", "Value"), id="headers")
+                    # Hidden tabs mount after the first frame (Lazy): the first screen comes sooner.
                     with TabPane("Body", id="tab-body"):
-                        yield BodyEditor(id="body-editor")
+                        yield Lazy(BodyEditor(request.body, id="body-editor"))
                     with TabPane("Options", id="tab-options"):
-                        yield OptionsForm(id="options")
+                        yield Lazy(OptionsForm(request, id="options"))
                     with TabPane("Placeholders", id="tab-placeholders"):
-                        yield PlaceholdersPanel(id="placeholders")
+                        yield Lazy(PlaceholdersPanel(id="placeholders"))
                 yield StatusLine(id="status")
                 with TabbedContent(id="response-tabs"):
                     with TabPane("Tree", id="tab-tree"):
@@ -94,18 +108,19 @@ class Workbench(Screen[None]):
                         with VerticalScroll():
                             yield Static("", id="response-headers")
                     with TabPane("Set Variables", id="tab-vars"):
-                        yield SetVariablesPanel(id="set-variables")
+                        yield Lazy(SetVariablesPanel(module.set_variables, module.failure_variable, id="set-variables"))
                 yield PathBar(id="path-bar")
         yield Footer()
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
         self.query_one(StatusLine).show_idle()
         self.query_one("#sidebar").display = self.app.size.width >= 100
         self.query_one("#url").focus()
-        if self._initial_path is not None:
-            await self.open_profile(self._initial_path)
-        else:
-            await self._load_module(Module(request=Request(url="https://")), None)
+        self.query_one(ResponseTree).show_message("(no response yet — ctrl+r sends)")
+        self._show_body_tab(self.module.request.method)
+        if self._load_error:
+            self.notify(self._load_error, title="Cannot open profile", severity="error", timeout=10)
+        self.call_after_refresh(self._refresh_derived)
 
     # --- loading and collecting -----------------------------------------------------------
 
@@ -121,14 +136,13 @@ class Workbench(Screen[None]):
 
     async def _load_module(self, module: Module, profile: Profile | None) -> None:
         self.profile = profile
-        self.module = module
-        self.saved_module = module
+        self.module = self.saved_module = module
         request = module.request
         self.query_one(UrlBar).load(request.method, request.url)
         await self.query_one("#headers", KeyValueEditor).load(request.headers)
-        await self.query_one(BodyEditor).load(request.body)
-        self.query_one(OptionsForm).load(request)
-        await self.query_one(SetVariablesPanel).load(module.set_variables, module.failure_variable)
+        await self._part(BodyEditor).load(request.body)
+        self._part(OptionsForm).load(request)
+        self._part(SetVariablesPanel).load(module.set_variables, module.failure_variable)
         self._show_body_tab(request.method)
         self.result = None
         self.query_one(ResponseTree).show_message("(no response yet — ctrl+r sends)")
@@ -137,20 +151,38 @@ class Workbench(Screen[None]):
         self.query_one(StatusLine).show_idle()
         self.call_after_refresh(self._refresh_derived)
 
+    def _part(self, kind: type[PartT]) -> PartT:
+        """A pane that may still be mounting (Lazy); raises NoMatches until it is there."""
+        return self.query_one(kind)
+
+    def _mounted(self, kind: type[PartT]) -> PartT | None:
+        found = self.query(kind)
+        return found.first() if found else None
+
     def collect(self) -> Module:
-        """The module as the widgets hold it now; ValueError names a field that cannot be read."""
+        """The module as the widgets hold it now; ValueError names a field that cannot be read.
+
+        Panes not mounted yet (Lazy) contribute the loaded module's values.
+        """
         url_bar = self.query_one(UrlBar)
-        body = self.query_one(BodyEditor).body()
-        keep_body = url_bar.method in BODY_METHODS or self.module.request.body is not None
+        request = self.module.request
+        body_editor = self._mounted(BodyEditor)
+        body = body_editor.body() if body_editor else request.body
+        if body is not None and url_bar.method not in BODY_METHODS and request.body is None and not (body.text or body.fields):
+            body = None
         request = replace(
-            self.module.request,
+            request,
             method=url_bar.method,
             url=url_bar.url,
             headers=self.query_one("#headers", KeyValueEditor).pairs,
-            body=body if keep_body and (body.text or body.fields or url_bar.method in BODY_METHODS) else None,
+            body=body,
         )
-        request = self.query_one(OptionsForm).apply(request)
-        panel = self.query_one(SetVariablesPanel)
+        options = self._mounted(OptionsForm)
+        if options is not None:
+            request = options.apply(request)
+        panel = self._mounted(SetVariablesPanel)
+        if panel is None:
+            return replace(self.module, request=request)
         return replace(self.module, request=request, set_variables=panel.rows, failure_variable=panel.failure_variable)
 
     def current_variables(self) -> Variables:
@@ -181,13 +213,17 @@ class Workbench(Screen[None]):
             texts += [request.body.text, *(v for _, v in request.body.fields)]
         names = list(dict.fromkeys(name for text in texts for name in names_in(text)))
         variables = self.current_variables().with_defaults(module.variables)
-        await self.query_one(PlaceholdersPanel).show(names, {n: variables.lookup(n) for n in names})
+        panel = self._mounted(PlaceholdersPanel)
+        if panel is not None:
+            await panel.show(names, {n: variables.lookup(n) for n in names})
         unknown = sum(1 for n in names if variables.lookup(n) is None)
         tabs = self.query_one("#request-tabs", TabbedContent)
         tabs.get_tab("tab-placeholders").label = f"Placeholders ({unknown} unknown)" if unknown else "Placeholders"
 
     def _show_live_values(self, module: Module) -> None:
-        panel = self.query_one(SetVariablesPanel)
+        panel = self._mounted(SetVariablesPanel)
+        if panel is None:
+            return
         if self.result is None or self.result.exchange is None:
             panel.show_values(None if self.result is None else self.result.rows)
             return
@@ -258,8 +294,10 @@ class Workbench(Screen[None]):
             status.show_error(str(exc))
             return
         status.show_sending(request.method, request.url)
+        from tui.core.send import send
+
         try:
-            exchange = await send(request, self.clients, max_body_bytes=self.app_max_body)
+            exchange = await send(request, self.app.clients, max_body_bytes=self.app_max_body)
         except SendError as error:
             await self._show_result(transport_failure(module, request, error))
             return
@@ -276,7 +314,9 @@ class Workbench(Screen[None]):
     async def _show_result(self, result: RunResult) -> None:
         self.result = result
         self.query_one(StatusLine).show_result(result)
-        self.query_one(SetVariablesPanel).show_values(result.rows)
+        panel = self._mounted(SetVariablesPanel)
+        if panel is not None:
+            panel.show_values(result.rows)
         tree = self.query_one(ResponseTree)
         raw = self.query_one(RawView)
         body = result.body
@@ -351,12 +391,13 @@ class Workbench(Screen[None]):
     async def _add_row(self, path: str) -> None:
         segments = parse_path(path) if path else []
         key = next((s.text for s in reversed(segments) if not s.text.isdigit() or s.quoted), "value")
-        taken = {row.target for row in self.query_one(SetVariablesPanel).rows}
+        panel = self._part(SetVariablesPanel)
+        taken = {row.target for row in panel.rows}
         target = suggest_target(key)
         base, n = target, 2
         while target in taken:
             target, n = f"{base}_{n}", n + 1
-        await self.query_one(SetVariablesPanel).add_row(SetVariable(name=path, type="variable", target=target))
+        panel.add_row(SetVariable(name=path, type="variable", target=target))
         await self._refresh_derived()
         self.notify(f"Added Set Variables row: {path} → {{{{{target}}}}}", title="Mapped")
 
@@ -375,7 +416,7 @@ class Workbench(Screen[None]):
         path = self.profile.path if self.profile else None
         document = self.profile.document if self.profile else None
         if path is None:
-            from tui.app.screens import NamePrompt
+            from tui.app.dialogs import NamePrompt
 
             name = await self.app.push_screen_wait(NamePrompt("Save this module as:"))
             if not name:
@@ -391,7 +432,7 @@ class Workbench(Screen[None]):
         except (HookbenchError, OSError) as exc:
             self.notify(str(exc), title="Not saved", severity="error", timeout=10)
             return
-        self.profile = Profile(path=path, module=module, document=document)
+        self.profile = Profile(path=path, module=module, _document=document)
         self.module = self.saved_module = module
         self.query_one(ProfileList).reload(select=path)
         self._show_title(module)
@@ -417,7 +458,7 @@ class Workbench(Screen[None]):
         self.query_one(ResponseTree).focus()
 
     def action_help(self) -> None:
-        from tui.app.screens import HelpScreen
+        from tui.app.help_screen import HelpScreen
 
         self.app.push_screen(HelpScreen())
 

@@ -1,8 +1,9 @@
 """Profiles: one TOML file a module. Reading, validation with precise messages, and saving.
 
 `read_module` uses the stdlib `tomllib` (fast; the headless commands never write back).
-`load_profile` keeps the tomlkit document so `save_profile` can write a person's comments,
-key order and unknown keys back untouched. Every write is atomic.
+`load_profile` keeps the file's text; its tomlkit document (parsed on first use, as tomlkit
+costs ~10x tomllib) lets `save_profile` write a person's comments, key order and unknown
+keys back untouched. Every write is atomic.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +32,17 @@ class Profile:
 
     path: Path
     module: Module
-    document: TOMLDocument
+    text: str = ""
+    _document: TOMLDocument | None = field(default=None, repr=False)
+
+    @property
+    def document(self) -> TOMLDocument:
+        """The comment-preserving document of `text`, parsed when first needed (at save)."""
+        if self._document is None:
+            import tomlkit
+
+            self._document = tomlkit.parse(self.text)
+        return self._document
 
 
 def read_text(path: Path) -> str:
@@ -48,28 +59,18 @@ def read_text(path: Path) -> str:
 
 def read_module(path: Path) -> Module:
     """Read and validate a profile with the fast stdlib parser (nothing is written back)."""
+    return load_profile(path).module
+
+
+def load_profile(path: Path) -> Profile:
+    """Read a profile for editing: the module plus the text its document is parsed from."""
     text = read_text(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"{path}: invalid TOML: {exc}") from exc
-    return module_from_data(data, source=str(path), text=text, default_name=Path(path).stem)
-
-
-def load_profile(path: Path) -> Profile:
-    """Read a profile for editing: the module plus its comment-preserving document."""
-    import tomlkit
-    from tomlkit.exceptions import ParseError
-
-    text = read_text(path)
-    try:
-        document = tomlkit.parse(text)
-    except ParseError as exc:
-        raise ProfileError(f"{path}: invalid TOML: {exc}") from exc
-    module = module_from_data(
-        document.unwrap(), source=str(path), text=text, default_name=Path(path).stem
-    )
-    return Profile(path=Path(path), module=module, document=document)
+    module = module_from_data(data, source=str(path), text=text, default_name=Path(path).stem)
+    return Profile(path=Path(path), module=module, text=text)
 
 
 def save_profile(path: Path, module: Module, document: TOMLDocument | None = None) -> TOMLDocument:

@@ -11,15 +11,18 @@ import asyncio
 import http
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import PathError, SendError
 from tui.core.model import Module, SetVariable
 from tui.core.paths import resolve
 from tui.core.render import RenderedRequest, render_request
 from tui.core.responses import EMPTY, DecodedBody, decode_body
-from tui.core.send import DEFAULT_MAX_BODY, Clients, Exchange, send
+from tui.core.exchange import DEFAULT_MAX_BODY, Exchange
 from tui.core.variables import Variables, as_text
+
+if TYPE_CHECKING:
+    from tui.core.send import Clients
 
 SUCCESS, FAILURE = "success", "failure"
 
@@ -158,6 +161,8 @@ async def run_module(
     max_body_bytes: int = DEFAULT_MAX_BODY,
 ) -> RunResult:
     """Render and send `module`; TemplateError/BodyError propagate (nothing was sent)."""
+    from tui.core.send import send
+
     request = render_request(module, variables, base_dir=base_dir)
     try:
         exchange = await send(request, clients, max_body_bytes=max_body_bytes)
@@ -168,6 +173,8 @@ async def run_module(
 
 def run_module_sync(module: Module, variables: Variables, **options: Any) -> RunResult:
     """`run_module` for callers without an event loop (the headless CLI)."""
+
+    from tui.core.send import Clients
 
     async def _run() -> RunResult:
         clients = Clients()

@@ -36,6 +36,7 @@ def mask_text(text: str, secrets: Iterable[str]) -> str:
 def _encoded_forms(secret: str) -> set[str]:
     import json
     from urllib.parse import quote, quote_plus
-    from xml.sax.saxutils import escape
 
-    return {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1], escape(secret)}
+    from tui.core.template import xml_escape
+
+    return {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1], xml_escape(secret)}

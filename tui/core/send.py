@@ -11,36 +11,14 @@ import asyncio
 import socket
 import ssl
 import time
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
 
 from tui.core.errors import SendError
+from tui.core.exchange import DEFAULT_MAX_BODY, Exchange
 from tui.core.render import RenderedRequest
-
-DEFAULT_MAX_BODY = 50 * 1024 * 1024
 USER_AGENT = "hookbench/0.1"
-
-
-@dataclass(frozen=True)
-class Exchange:
-    """A completed HTTP exchange: the final response and how long it took."""
-
-    status: int
-    reason_phrase: str
-    http_version: str
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
-    truncated: bool
-    elapsed_ms: float
-    url: str
-    redirects: int = 0
-
-    def header(self, name: str) -> str | None:
-        """A response header's value, matched case-insensitively."""
-        lowered = name.lower()
-        return next((v for k, v in self.headers if k.lower() == lowered), None)
 
 
 class Clients:

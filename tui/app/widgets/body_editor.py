@@ -22,16 +22,21 @@ class BodyEditor(Vertical):
     class Changed(Message):
         """The body changed."""
 
+    def __init__(self, body: Body | None = None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._initial = body or Body()
+
     def compose(self) -> ComposeResult:
+        body = self._initial
         with Horizontal(classes="body-type-row"):
             yield Label("Content type")
-            yield Select([(c, c) for c in CONTENT_TYPES], value="json", allow_blank=False, id="content-type", compact=True)
-        yield TextArea("", id="body-text", soft_wrap=False, show_line_numbers=True, tab_behavior="indent")
-        yield KeyValueEditor(placeholders=("field", "value, or @file to attach"), id="body-fields")
+            yield Select([(c, c) for c in CONTENT_TYPES], value=body.content_type, allow_blank=False, id="content-type", compact=True)
+        yield TextArea(body.text, id="body-text", soft_wrap=False, show_line_numbers=True, tab_behavior="indent")
+        yield KeyValueEditor(body.fields, placeholders=("field", "value, or @file to attach"), id="body-fields")
         yield Label("", id="body-hint")
 
     def on_mount(self) -> None:
-        self._show_for("json")
+        self._show_for(self._initial.content_type)
 
     @property
     def content_type(self) -> str:

@@ -40,11 +40,20 @@ class KeyValueEditor(VerticalScroll):
         def control(self) -> KeyValueEditor:
             return self.editor
 
-    def __init__(self, *, placeholders: tuple[str, str] = ("Name", "Value"), id: str | None = None) -> None:
+    def __init__(
+        self,
+        pairs: tuple[tuple[str, str], ...] = (),
+        *,
+        placeholders: tuple[str, str] = ("Name", "Value"),
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes="kv-editor")
+        self._initial = pairs
         self._placeholders = placeholders
 
     def compose(self) -> ComposeResult:
+        for name, value in self._initial:
+            yield KeyValueRow(name, value, placeholders=self._placeholders)
         yield Button("+ Add row", classes="row-add", compact=True)
 
     @property

@@ -1,4 +1,4 @@
-"""Timeout, the two log toggles, success statuses and the less common switches."""
+"""Timeout, success statuses, the two log toggles and the less common switches."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Checkbox, Input, Label
+from textual.widgets import Input, Label, SelectionList
 
 from tui.core.model import Request, format_statuses, parse_statuses
 
-_SWITCHES = (
+SWITCHES = (
     ("log_request_body", "Log request body (history keeps the body sent)"),
     ("log_response_body", "Log response body (history keeps the body received)"),
     ("follow_redirects", "Follow redirects"),
@@ -27,21 +27,31 @@ class OptionsForm(VerticalScroll):
     class Changed(Message):
         """An option changed."""
 
+    def __init__(self, request: Request, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._initial = request
+
     def compose(self) -> ComposeResult:
+        request = self._initial
         with Horizontal(classes="option-row"):
             yield Label("Timeout (s)")
-            yield Input("10", id="timeout", type="number", compact=True)
+            yield Input(f"{request.timeout:g}", id="timeout", compact=True)
         with Horizontal(classes="option-row"):
             yield Label("Success statuses")
-            yield Input("200-299", id="statuses", placeholder="200-299 or 200, 201, 404", compact=True)
-        for key, label in _SWITCHES:
-            yield Checkbox(label, id=key.replace("_", "-"), compact=True)
+            yield Input(format_statuses(request.success_statuses), id="statuses", placeholder="200-299 or 200, 201, 404", compact=True)
+        yield SelectionList[str](
+            *[(label, key, bool(getattr(request, key))) for key, label in SWITCHES], id="switches", compact=True
+        )
 
     def load(self, request: Request) -> None:
         self.query_one("#timeout", Input).value = f"{request.timeout:g}"
         self.query_one("#statuses", Input).value = format_statuses(request.success_statuses)
-        for key, _ in _SWITCHES:
-            self.query_one(f"#{key.replace('_', '-')}", Checkbox).value = getattr(request, key)
+        switches = self.query_one("#switches", SelectionList)
+        for key, _ in SWITCHES:
+            if getattr(request, key):
+                switches.select(key)
+            else:
+                switches.deselect(key)
 
     def apply(self, request: Request) -> Request:
         """`request` with this form's values; ValueError names the field at fault."""
@@ -52,12 +62,13 @@ class OptionsForm(VerticalScroll):
             raise ValueError(f"timeout: {text!r} is not a number of seconds") from None
         if timeout <= 0:
             raise ValueError("timeout: must be more than 0 seconds")
-        switches = {key: self.query_one(f"#{key.replace('_', '-')}", Checkbox).value for key, _ in _SWITCHES}
+        selected = set(self.query_one("#switches", SelectionList).selected)
+        switches = {key: key in selected for key, _ in SWITCHES}
         statuses = parse_statuses(self.query_one("#statuses", Input).value)
         return replace(request, timeout=timeout, success_statuses=statuses, **switches)
 
     @on(Input.Changed)
-    @on(Checkbox.Changed)
-    def _changed(self, event: Input.Changed | Checkbox.Changed) -> None:
+    @on(SelectionList.SelectedChanged)
+    def _changed(self, event: Input.Changed | SelectionList.SelectedChanged) -> None:
         event.stop()
         self.post_message(self.Changed())

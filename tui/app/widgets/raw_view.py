@@ -8,20 +8,16 @@ on first render and cached, so scrolling costs the lines on screen, not the docu
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
-from pygments.lexer import Lexer
-from pygments.lexers import JsonLexer, TextLexer, XmlLexer
 from rich.segment import Segment
 from rich.style import Style
-from rich.syntax import PygmentsSyntaxTheme
 from rich.text import Text
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 _MAX_WIDTH = 2000  # cells; longer lines are cut on screen (the text itself is kept whole)
-_THEME = PygmentsSyntaxTheme("monokai")
-_LEXERS: dict[str, type[Lexer]] = {"json": JsonLexer, "xml": XmlLexer}
 
 
 class RawView(ScrollView, can_focus=True):
@@ -35,7 +31,7 @@ class RawView(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._lines: list[str] = []
-        self._lexer: Lexer = TextLexer()
+        self._lexer: Any = None  # a pygments lexer; None for plain text
         self._cache: dict[int, Strip] = {}
 
     @property
@@ -49,7 +45,7 @@ class RawView(ScrollView, can_focus=True):
     def load(self, text: str, kind: str = "text") -> None:
         """Replace the content; `kind` picks the highlighter (json, xml, anything else plain)."""
         self._lines = text.splitlines() or [""]
-        self._lexer = _LEXERS.get(kind, TextLexer)()
+        self._lexer = _lexer_for(kind)
         self._cache.clear()
         width = min(_MAX_WIDTH, max((len(line) for line in self._lines[:5000]), default=0))
         self.virtual_size = Size(width, len(self._lines))
@@ -73,12 +69,35 @@ class RawView(ScrollView, can_focus=True):
     def _highlight(self, index: int) -> Strip:
         line = self._lines[index][:_MAX_WIDTH].expandtabs(4)
         text = Text(no_wrap=True, end="")
-        for token_type, value in self._lexer.get_tokens(line):
-            text.append(value.rstrip("\n"), _style_for(token_type))
+        if self._lexer is None:
+            text.append(line)
+        else:
+            for token_type, value in self._lexer.get_tokens(line):
+                text.append(value.rstrip("\n"), _style_for(token_type))
         segments = [Segment(s.text, self.rich_style + s.style if s.style else self.rich_style) for s in text.render(self.app.console)]
         return Strip(segments)
 
 
+def _lexer_for(kind: str) -> Any:
+    """pygments is imported on first use: it is not needed for the first screen."""
+    if kind == "json":
+        from pygments.lexers.data import JsonLexer
+
+        return JsonLexer()
+    if kind == "xml":
+        from pygments.lexers.html import XmlLexer
+
+        return XmlLexer()
+    return None
+
+
 @lru_cache(maxsize=256)
-def _style_for(token_type: object) -> Style:
-    return _THEME.get_style_for_token(token_type)  # type: ignore[arg-type]
+def _style_for(token_type: Any) -> Style:
+    return _theme().get_style_for_token(token_type)
+
+
+@lru_cache(maxsize=1)
+def _theme() -> Any:
+    from rich.syntax import PygmentsSyntaxTheme
+
+    return PygmentsSyntaxTheme("monokai")

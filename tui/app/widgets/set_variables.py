@@ -1,4 +1,8 @@
-"""Set Variables rows: dot path · type · target · live value, plus the failure variable."""
+"""Set Variables: a table of rows (dot path · type · target · live value) and the failure variable.
+
+Rows are shown in one DataTable (cheap even with many rows) and edited in a small dialog,
+so the panel costs a handful of widgets however many rows a module has.
+"""
 
 from __future__ import annotations
 
@@ -6,142 +10,148 @@ import json
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Label
 
-from tui.core.catalogue import FREE_TYPES, LABELS, TYPES, targets_for
+from tui.core.catalogue import LABELS
 from tui.core.model import SetVariable
 from tui.core.run import RowValue
 
 
-class VariableRow(Horizontal):
-    """One row; the target is a select for catalogue types and free text for the others."""
+class SetVariablesPanel(Vertical):
+    """Posts `Changed` when rows or the failure variable change."""
 
-    def __init__(self, row: SetVariable) -> None:
-        super().__init__(classes="var-row")
-        self._row = row
-        self._kind = row.type
-
-    def compose(self) -> ComposeResult:
-        row = self._row
-        yield Input(row.name, placeholder="dot path, e.g. users.0.title", classes="var-path", compact=True)
-        yield Select([(t, t) for t in TYPES], value=row.type, allow_blank=False, classes="var-type", compact=True)
-        yield Select(_target_options(row.type), value=row.target if row.target in targets_for(row.type) else Select.NULL, classes="var-target-select", compact=True, prompt="target")
-        yield Input(row.target if row.type in FREE_TYPES else "", placeholder="variable name", classes="var-target-text", compact=True)
-        yield Static("", classes="var-value")
-        yield Button("✕", classes="row-delete", tooltip="Delete this row", compact=True)
-
-    def on_mount(self) -> None:
-        self._show_target_widget(self._row.type)
-
-    def _show_target_widget(self, kind: str) -> None:
-        free = kind in FREE_TYPES
-        self.query_one(".var-target-text", Input).display = free
-        self.query_one(".var-target-select", Select).display = not free
-
-    @on(Select.Changed, ".var-type")
-    def _type_changed(self, event: Select.Changed) -> None:
-        kind = str(event.value)
-        if kind == self._kind:
-            return  # the initial Changed on mount: keep the loaded target
-        self._kind = kind
-        self.query_one(".var-target-select", Select).set_options(_target_options(kind))
-        self._show_target_widget(kind)
-
-    @property
-    def row(self) -> SetVariable:
-        kind_value = self.query_one(".var-type", Select).value
-        kind = str(kind_value) if kind_value is not Select.NULL else "variable"
-        if kind in FREE_TYPES:
-            target = self.query_one(".var-target-text", Input).value.strip()
-        else:
-            chosen = self.query_one(".var-target-select", Select).value
-            target = "" if chosen is Select.NULL else str(chosen)
-        return SetVariable(name=self.query_one(".var-path", Input).value.strip(), type=kind, target=target)
-
-    def show_value(self, value: RowValue | None) -> None:
-        label = self.query_one(".var-value", Static)
-        if value is None:
-            label.update(Text("—", style="dim"))
-        elif value.missing:
-            label.update(Text("missing", style="bold red"))
-            label.tooltip = value.problem
-        else:
-            label.update(Text(_preview(value.value), style="green"))
-            label.tooltip = None
-
-
-def _target_options(kind: str) -> list[tuple[str, str]]:
-    return [(LABELS.get(slug, slug), slug) for slug in targets_for(kind)]
-
-
-def _preview(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 40 else text[:39] + "…"
-
-
-class SetVariablesPanel(VerticalScroll):
-    """All rows and the failure variable; posts `Changed` on any edit."""
+    BINDINGS = [
+        Binding("n", "add", "New row"),
+        Binding("e", "edit", "Edit row"),
+        Binding("delete,d", "delete", "Delete row"),
+    ]
 
     class Changed(Message):
         """Rows or the failure variable changed."""
 
+    def __init__(self, rows: tuple[SetVariable, ...] = (), failure_variable: str | None = None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._rows: list[SetVariable] = list(rows)
+        self._values: tuple[RowValue, ...] | None = None
+        self._initial_failure = failure_variable or ""
+
     def compose(self) -> ComposeResult:
-        yield Horizontal(
-            Label("path", classes="var-path"), Label("type", classes="var-type"), Label("target", classes="var-target"),
-            Label("value", classes="var-value"), classes="var-head",
-        )
-        yield Button("+ Add row", classes="row-add", compact=True)
-        with Horizontal(classes="failure-row"):
-            yield Label("On failure set")
-            yield Input(placeholder="failure variable (optional)", id="failure-variable", compact=True)
+        table: DataTable[Text] = DataTable(id="var-table", cursor_type="row", zebra_stripes=True)
+        table.add_columns("path", "type", "target", "value")
+        yield table
+        with Horizontal(classes="var-buttons"):
+            yield Button("+ New (n)", id="var-add", compact=True)
+            yield Button("Edit (e)", id="var-edit", compact=True)
+            yield Button("Delete (d)", id="var-delete", compact=True)
+            yield Label("On failure set", classes="failure-label")
+            yield Input(self._initial_failure, placeholder="failure variable (optional)", id="failure-variable", compact=True)
+
+    def on_mount(self) -> None:
+        self._redraw()
 
     @property
     def rows(self) -> tuple[SetVariable, ...]:
-        return tuple(r.row for r in self.query(VariableRow) if r.row.name)
+        return tuple(self._rows)
 
     @property
     def failure_variable(self) -> str | None:
         return self.query_one("#failure-variable", Input).value.strip() or None
 
-    async def load(self, rows: tuple[SetVariable, ...], failure_variable: str | None) -> None:
-        await self.query(VariableRow).remove()
-        await self.mount_all([VariableRow(r) for r in rows], before=self.query_one(".row-add"))
+    def load(self, rows: tuple[SetVariable, ...], failure_variable: str | None) -> None:
+        self._rows = list(rows)
+        self._values = None
         self.query_one("#failure-variable", Input).value = failure_variable or ""
+        self._redraw()
 
-    async def add_row(self, row: SetVariable) -> None:
-        widget = VariableRow(row)
-        await self.mount(widget, before=self.query_one(".row-add"))
-        self.scroll_to_widget(widget)
-        self.post_message(self.Changed())
+    def add_row(self, row: SetVariable) -> None:
+        self._rows.append(row)
+        self._changed(select=len(self._rows) - 1)
+
+    def replace_row(self, index: int, row: SetVariable) -> None:
+        self._rows[index] = row
+        self._changed(select=index)
+
+    def delete_row(self, index: int) -> None:
+        del self._rows[index]
+        self._changed(select=min(index, len(self._rows) - 1))
 
     def show_values(self, values: tuple[RowValue, ...] | None) -> None:
-        """Live values from the current response, matched to rows by position."""
-        widgets = list(self.query(VariableRow))
-        named = [w for w in widgets if w.row.name]
-        by_widget = dict(zip(named, values or ()))
-        for widget in widgets:
-            widget.show_value(by_widget.get(widget))
+        """Live values from the current response, one per row, in order."""
+        self._values = values
+        self._redraw()
 
-    @on(Button.Pressed, ".row-add")
-    async def _add(self, event: Button.Pressed) -> None:
-        event.stop()
-        widget = VariableRow(SetVariable(name="", type="variable", target=""))
-        await self.mount(widget, before=self.query_one(".row-add"))
-        widget.query_one(Input).focus()
+    def value_text(self, index: int) -> str:
+        """The value column of row `index` as shown (for tests and screen readers alike)."""
+        return str(self.query_one(DataTable).get_row_at(index)[3])
 
-    @on(Button.Pressed, ".row-delete")
-    async def _delete(self, event: Button.Pressed) -> None:
-        event.stop()
-        if isinstance(event.button.parent, VariableRow):
-            await event.button.parent.remove()
-            self.post_message(self.Changed())
+    def _changed(self, select: int | None = None) -> None:
+        self._redraw(select)
+        self.post_message(self.Changed())
 
-    @on(Input.Changed)
-    @on(Select.Changed)
-    def _changed(self, event: Input.Changed | Select.Changed) -> None:
+    def _redraw(self, select: int | None = None) -> None:
+        table: DataTable[Text] = self.query_one(DataTable)
+        cursor = table.cursor_row if select is None else select
+        table.clear()
+        values = self._values or ()
+        for index, row in enumerate(self._rows):
+            value = values[index] if index < len(values) and values[index].row == row else None
+            table.add_row(
+                Text(row.name), Text(row.type), Text(LABELS.get(row.target, row.target)), _value_cell(value)
+            )
+        if self._rows and cursor is not None and cursor >= 0:
+            table.move_cursor(row=min(cursor, len(self._rows) - 1))
+
+    # --- actions -------------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#var-add")
+    def action_add(self) -> None:
+        self._edit(None)
+
+    @on(Button.Pressed, "#var-edit")
+    @on(DataTable.RowSelected)
+    def action_edit(self) -> None:
+        index = self.query_one(DataTable).cursor_row
+        if 0 <= index < len(self._rows):
+            self._edit(index)
+
+    @on(Button.Pressed, "#var-delete")
+    def action_delete(self) -> None:
+        index = self.query_one(DataTable).cursor_row
+        if 0 <= index < len(self._rows):
+            self.delete_row(index)
+
+    @work(exclusive=True, exit_on_error=False, group="row-editor")
+    async def _edit(self, index: int | None) -> None:
+        from tui.app.row_editor import RowEditor
+
+        current = self._rows[index] if index is not None else SetVariable(name="", type="variable", target="")
+        edited = await self.app.push_screen_wait(RowEditor(current))
+        if edited is None:
+            return
+        if index is None:
+            self.add_row(edited)
+        else:
+            self.replace_row(index, edited)
+
+    @on(Input.Changed, "#failure-variable")
+    def _failure_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.post_message(self.Changed())
+
+
+def _value_cell(value: RowValue | None) -> Text:
+    if value is None:
+        return Text("—", style="dim")
+    if value.missing:
+        return Text("missing", style="bold red")
+    return Text(_preview(value.value), style="green")
+
+
+def _preview(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:39] + "…"

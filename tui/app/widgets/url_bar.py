@@ -22,9 +22,14 @@ class UrlBar(Horizontal):
             super().__init__()
             self.method = method
 
+    def __init__(self, method: str = "GET", url: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._initial = (method, url)
+
     def compose(self) -> ComposeResult:
-        yield Select([(m, m) for m in METHODS], value="GET", allow_blank=False, id="method", compact=True)
-        yield Input(placeholder="https://… — {{variables}} allowed", id="url", compact=True)
+        method, url = self._initial
+        yield Select([(m, m) for m in METHODS], value=method, allow_blank=False, id="method", compact=True)
+        yield Input(url, placeholder="https://… — {{variables}} allowed", id="url", compact=True)
         yield Button("Send ⏎", id="send", variant="primary", compact=True)
 
     @property

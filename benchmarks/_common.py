@@ -1,0 +1,51 @@
+"""Shared helpers for the benchmark scripts: timing whole processes, making test data."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+HOOKBENCH = [PYTHON, "-m", "tui"]
+
+
+def time_process(argv: list[str], *, runs: int = 11, env: dict[str, str] | None = None) -> float:
+    """Median wall time in seconds of running `argv` to completion (output discarded)."""
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def make_records_json(path: Path, records: int, *, indent: bool = False) -> int:
+    """A JSON document of `records` subscriber-like records; returns its size in bytes."""
+    rng = random.Random(7)
+    data = {
+        "subscribers": [
+            {
+                "id": f"sub_{i}",
+                "email": f"user{i}@example.com",
+                "first_name": rng.choice(["Ada", "Grace", "Alan", "Edsger", "Barbara"]),
+                "last_name": rng.choice(["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov"]),
+                "tags": ["newsletter", "vip"][: 1 + i % 2],
+                "points": rng.randint(0, 10_000),
+                "active": bool(i % 3),
+            }
+            for i in range(records)
+        ]
+    }
+    path.write_text(json.dumps(data, indent=1) if indent else json.dumps(data))
+    return path.stat().st_size
+
+
+def env_without_proxies() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}

@@ -1,0 +1,193 @@
+"""`hookbench flow ENTRY`: run a profile and the profiles its routes lead to.
+
+Steps are printed as they complete, so a person watching over SSH sees progress and, when a
+later step stops the flow, what already happened. Configuration errors (a missing route
+target, a loop past --max-steps, an unknown placeholder mid-flow) are raised as
+HookbenchError and turned into exit 2 by `tui.cli.main`, the one place exit codes are chosen
+for errors; this module returns 0 or 1 for flows that ran.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tui.core.errors import HookbenchError
+from tui.core.secrets import mask_text
+
+if TYPE_CHECKING:
+    from tui.core.flows import FlowGraph, FlowResult, StepPreview, StepResult
+
+# Repeated from tui.core.flows so that building the parser (every `hookbench` command) does
+# not import the flow engine; tests/cli/test_flow_cli.py checks the two agree.
+DEFAULT_MAX_STEPS = 20
+
+
+def register(subparsers: Any) -> None:
+    """Add the `flow` subcommand to `hookbench`'s subparsers."""
+    from tui.cli import _add_variable_options
+
+    parser = subparsers.add_parser(
+        "flow",
+        help="run a profile, then the profiles its success/failure routes name",
+        description="Run ENTRY, then the profile its route names (by file stem in the same folder), "
+        "until a step has no route. Exit 0 on a success route (or an expected failure), 1 on a "
+        "failure route, 2 on configuration errors.",
+    )
+    parser.add_argument("entry", type=Path, metavar="ENTRY", help="the first profile of the flow")
+    _add_variable_options(parser)
+    parser.add_argument("--json", action="store_true", help="print the steps and final variables as one JSON object")
+    parser.add_argument("--junit", type=Path, metavar="FILE", help="write a JUnit XML report, one test case per step")
+    parser.add_argument(
+        "--max-steps", type=_positive, default=DEFAULT_MAX_STEPS, metavar="N",
+        help=f"stop a flow that runs more steps than this, e.g. a loop (default {DEFAULT_MAX_STEPS})",
+    )
+    parser.add_argument("--dry-run", action="store_true", help="print the route graph and each rendered request; send nothing")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    """Plan, then dry-run or run the flow; returns 0 or 1, raises HookbenchError for exit 2."""
+    from tui.cli import EXIT_ERROR, variables_from_args
+    from tui.core.flows import plan_flow, preview_flow
+
+    suite = Path(args.entry).stem
+    steps: list[StepResult] = []
+    try:
+        variables = variables_from_args(args)
+        graph = plan_flow(args.entry, max_steps=args.max_steps)
+        if args.dry_run:
+            previews = preview_flow(graph, variables)
+            print(format_dry_run(graph, previews))
+            return _dry_run_verdict(previews, EXIT_ERROR)
+        result = _run(graph, variables, steps, quiet=args.json)
+    except HookbenchError as exc:
+        if args.junit and not args.dry_run:
+            from tui.core.junit import write_junit
+
+            failing = (steps[-1].next_stem if steps else None) or suite
+            write_junit(args.junit, suite, steps, error=(failing, str(exc)))
+        raise
+    if args.junit:
+        from tui.core.junit import write_junit
+
+        write_junit(args.junit, suite, result.steps)
+    if args.json:
+        print(json.dumps(flow_json(result), ensure_ascii=False, indent=2))
+    else:
+        print(format_summary(result))
+    return 0 if result.ok else 1
+
+
+def _run(graph: FlowGraph, variables: Any, steps: list[StepResult], *, quiet: bool) -> FlowResult:
+    """Run the flow, printing each step as it completes unless the output is JSON."""
+    from tui.core.flows import run_flow_sync
+
+    width = max(len(stem) for stem in graph.nodes)
+    if not quiet:
+        print(f"flow {graph.entry} ({graph.entry_node.path})", flush=True)
+
+    def on_step(step: StepResult) -> None:
+        steps.append(step)
+        if not quiet:
+            print(format_step(step, width), flush=True)
+
+    return run_flow_sync(graph, variables, on_step=on_step)
+
+
+def _dry_run_verdict(previews: tuple[StepPreview, ...], exit_error: int) -> int:
+    """A dry run fails only for holes no run could fill; values set by earlier steps are fine."""
+    blocked = [preview.node.stem for preview in previews if preview.blocking]
+    if not blocked:
+        return 0
+    print(f"hookbench: error: dry run: cannot render {', '.join(blocked)} (see above)", file=sys.stderr)
+    return exit_error
+
+
+# --- text ------------------------------------------------------------------------------
+
+
+def _value(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def format_step(step: StepResult, width: int = 0) -> str:
+    """`2  subscriber-create  201  success  201 Created  → send-discount`, then what it set."""
+    secrets = step.result.request.secrets
+    status = str(step.status) if step.status is not None else "---"
+    route = step.route + (" (expected)" if step.route == "failure" and step.expected else "")
+    following = f"→ {step.next_stem}" if step.next_stem else "(end)"
+    lines = [f"{step.index:>2}  {step.stem.ljust(width)}  {status}  {route}  {mask_text(step.reason, secrets)}  {following}"]
+    lines += [f"      {name} = {mask_text(_value(value), secrets)}" for name, value in step.published.items()]
+    return "\n".join(lines)
+
+
+def format_summary(result: FlowResult) -> str:
+    """How the flow ended and the variables in force at the end."""
+    secrets = frozenset().union(*(step.result.request.secrets for step in result.steps))
+    count = len(result.steps)
+    verdict = f"flow ended on the {result.route} route after {count} step{'s' if count != 1 else ''} (at {result.last.stem})"
+    if result.route == "failure" and result.ok:
+        verdict += "; that failure was expected"
+    lines = [verdict]
+    if result.variables:
+        width = max(len(name) for name in result.variables)
+        lines.append("variables:")
+        lines += [f"  {name.ljust(width)}  = {mask_text(_value(value), secrets)}" for name, value in result.variables.items()]
+    return "\n".join(lines)
+
+
+def flow_json(result: FlowResult) -> dict[str, Any]:
+    """The `--json` object: route, steps (profile, status, route, reason, elapsed_ms, variables), variables."""
+    return {
+        "route": result.route,
+        "steps": [
+            {
+                "profile": step.stem,
+                "status": step.status,
+                "route": step.route,
+                "reason": step.reason,
+                "elapsed_ms": round(step.elapsed_ms, 1) if step.elapsed_ms is not None else None,
+                "variables": step.published,
+            }
+            for step in result.steps
+        ],
+        "variables": result.variables,
+    }
+
+
+def format_dry_run(graph: FlowGraph, previews: tuple[StepPreview, ...]) -> str:
+    """The route graph, then each module's rendered request (secrets masked) or what it lacks."""
+    from tui.cli_output import format_request
+
+    blocks = [graph.text()]
+    for number, preview in enumerate(previews, start=1):
+        head = f"[{number}] {preview.node.stem} ({preview.node.path})"
+        if preview.request is not None:
+            blocks.append(f"{head}\n{format_request(preview.request).rstrip()}")
+        elif preview.problem is not None:
+            blocks.append(f"{head}\nnot rendered: {preview.problem}")
+        else:
+            blocks.append(f"{head}\nnot rendered: {_describe_missing(preview.missing, preview.set_upstream or {})}")
+    return "\n\n".join(blocks)
+
+
+def _describe_missing(missing: tuple[str, ...], upstream: Mapping[str, tuple[str, ...]]) -> str:
+    parts = []
+    for name in missing:
+        setters = upstream.get(name)
+        parts.append(f"{name} (set at run time by {', '.join(setters)})" if setters else name)
+    return f"unknown variable{'s' if len(missing) > 1 else ''} {', '.join(parts)}"
