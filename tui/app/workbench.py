@@ -354,15 +354,18 @@ class Workbench(Screen[None]):
 
     # --- the tree: click to path ---------------------------------------------------------
 
+    def _pick(self, path: str, value: object) -> None:
+        xml = self.result is not None and self.result.body is not None and self.result.body.kind == "xml"
+        self.query_one(PathBar).show(path, value, xml=xml)
+        self._picked_node = (path, value)
+
     @on(ResponseTree.PathPicked)
     def _picked(self, event: ResponseTree.PathPicked) -> None:
-        self.query_one(PathBar).show(event.path, event.value)
-        self._picked_node = (event.path, event.value)
+        self._pick(event.path, event.value)
 
     @on(ResponseTree.ActionRequested)
     async def _tree_action(self, event: ResponseTree.ActionRequested) -> None:
-        self.query_one(PathBar).show(event.path, event.value)
-        self._picked_node = (event.path, event.value)
+        self._pick(event.path, event.value)
         await self._act(event.action)
 
     @on(PathBar.ActionPressed)
@@ -370,7 +373,7 @@ class Workbench(Screen[None]):
         await self._act(event.action)
 
     async def _act(self, action: str) -> None:
-        picked = getattr(self, "_picked_node", None)
+        picked = self._picked_node
         if picked is None:
             self.notify("Select a node in the Tree first.", severity="warning")
             return

@@ -206,7 +206,7 @@ def _stored_header(name: str, value: str, template: str | None, masker: Masker) 
     restored = masker.restore(value, "raw")
     if _ONLY_ENV.match(restored.strip()):
         return restored.strip()
-    return mask_header(name, masker.hide(value))
+    return masker.hide(mask_header(name, value))
 
 
 def _request_body(module: Module, rendered: RenderedRequest, masker: Masker, base_dir: Path | None) -> dict[str, Any]:

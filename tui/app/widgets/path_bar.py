@@ -28,14 +28,15 @@ class PathBar(Horizontal):
         yield Button("+ Variable (a)", id="path-add", compact=True)
         yield Button("Copy path (c)", id="path-copy", compact=True)
 
-    def show(self, path: str, value: Any) -> None:
+    def show(self, path: str, value: Any, *, xml: bool = False) -> None:
+        """Show a node; for XML, say when an element is an object (it occurred once)."""
         text = Text()
         text.append(path or "(root)", "bold")
         text.append(" = ")
         if isinstance(value, (dict, list)):
             text.append(describe_kind(value), "italic")
-            if isinstance(value, dict):
-                text.append("  (an object: a single XML element is not a list)" if path and value else "", "dim")
+            if xml and isinstance(value, dict) and path:
+                text.append("  (one element: an object, not a list; .0 also reaches it)", "dim")
         else:
             preview = json.dumps(value, ensure_ascii=False)
             text.append(preview if len(preview) < 200 else preview[:199] + "…", "green")
