@@ -23,7 +23,10 @@ def launch(args: argparse.Namespace) -> int:
             HookbenchApp(folder, profile_path=start if start.is_file() else None, variables=variables).run()
         return 0
     if args.command == "open":
+        from tui.core.profile import read_module
+
         path = args.profile
+        read_module(path)  # a missing or invalid file is reported before the screen switches
         HookbenchApp(path.resolve().parent, profile_path=path, variables=variables_from_args(args)).run()
         return 0
     HookbenchApp(args.profiles).run()

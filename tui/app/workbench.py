@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.lazy import Lazy
 from textual.widget import Widget
+from textual.worker import Worker, WorkerState
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
@@ -351,6 +352,11 @@ class Workbench(Screen[None]):
         if workers:
             self.workers.cancel_group(self, "send")
             self.query_one(StatusLine).show_idle("Cancelled — nothing was received")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A bug in a worker must not vanish silently, nor print a traceback over the screen."""
+        if event.state == WorkerState.ERROR:
+            self.notify(f"{type(event.worker.error).__name__}: {event.worker.error}", title="Unexpected error", severity="error", timeout=15)
 
     # --- the tree: click to path ---------------------------------------------------------
 
