@@ -263,3 +263,30 @@ async def test_quit_with_unsaved_changes_asks_first(make_app, tmp_path: Path) ->
         await pilot.pause()
         assert app.screen is app.workbench
         assert app.is_running
+
+
+async def test_flow_tab_runs_the_newsletter_flow_and_shows_a_step(make_app, fresh_sandbox) -> None:
+    app = make_app(PROFILES, PROFILES / "subscriber-lookup.toml", **{"source.email": "new.caller@example.com"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.workbench.query_one("#response-tabs", TabbedContent).active = "tab-flow"
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.click("#flow-run")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        from tui.app.widgets.flow_view import FlowView
+
+        view = app.workbench.query_one(FlowView)
+        assert [step.stem for step in view.steps] == ["subscriber-lookup", "subscriber-create", "send-discount"]
+        assert [step.route for step in view.steps] == ["failure", "success", "success"]
+        assert [mail["email"] for mail in fresh_sandbox.state.emails_sent] == ["new.caller@example.com"]
+        # the last step is in the viewer; selecting the first shows its 404
+        assert "202" in status_text(app)
+        table = view.query_one("#flow-steps")
+        table.focus()
+        table.move_cursor(row=0)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "404" in status_text(app) and "FAILURE" in status_text(app)

@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from tui.app.widgets.body_editor import BodyEditor
+from tui.app.widgets.flow_view import FlowView
 from tui.app.widgets.key_values import KeyValueEditor
 from tui.app.widgets.options_form import OptionsForm
 from tui.app.widgets.path_bar import PathBar
@@ -110,6 +111,8 @@ class Workbench(Screen[None]):
                             yield Static("", id="response-headers")
                     with TabPane("Set Variables", id="tab-vars"):
                         yield Lazy(SetVariablesPanel(module.set_variables, module.failure_variable, id="set-variables"))
+                    with TabPane("Flow", id="tab-flow"):
+                        yield Static(Text("Save this module to run it as a flow.", style="dim"), id="flow-empty")
                 yield PathBar(id="path-bar")
         yield Footer()
 
@@ -122,6 +125,25 @@ class Workbench(Screen[None]):
         if self._load_error:
             self.notify(self._load_error, title="Cannot open profile", severity="error", timeout=10)
         self.call_after_refresh(self._refresh_derived)
+
+    @on(TabbedContent.TabActivated, "#response-tabs")
+    async def _response_tab(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-flow":
+            await self._show_flow()
+
+    async def _show_flow(self) -> None:
+        """The Flow tab follows the current profile (a new module has no flow until saved)."""
+        pane = self.query_one("#tab-flow", TabPane)
+        views = pane.query(FlowView)
+        if self.profile is None:
+            await views.remove()
+            self.query_one("#flow-empty").display = True
+            return
+        self.query_one("#flow-empty").display = False
+        if views:
+            views.first().reload(self.profile.path)
+        else:
+            await pane.mount(FlowView(self.profile.path, id="flow-view"))
 
     # --- loading and collecting -----------------------------------------------------------
 
@@ -151,6 +173,8 @@ class Workbench(Screen[None]):
         self.query_one("#response-headers", Static).update("")
         self.query_one(StatusLine).show_idle()
         self.call_after_refresh(self._refresh_derived)
+        if self.query_one("#response-tabs", TabbedContent).active == "tab-flow":
+            await self._show_flow()
 
     def _part(self, kind: type[PartT]) -> PartT:
         """A pane that may still be mounting (Lazy); raises NoMatches until it is there."""
@@ -358,6 +382,33 @@ class Workbench(Screen[None]):
         if event.state == WorkerState.ERROR:
             self.notify(f"{type(event.worker.error).__name__}: {event.worker.error}", title="Unexpected error", severity="error", timeout=15)
 
+    # --- flows ----------------------------------------------------------------------------------
+
+    @on(FlowView.RunRequested)
+    def _flow_requested(self, event: FlowView.RunRequested) -> None:
+        if self.dirty:
+            self.notify("The flow runs the saved profiles; unsaved edits here are not part of it.", severity="warning")
+        self._run_flow(event.view)
+
+    @work(exclusive=True, exit_on_error=False, group="send")
+    async def _run_flow(self, view: FlowView) -> None:
+        from tui.core.flows import run_flow
+
+        if view.graph is None:
+            return
+        try:
+            result = await run_flow(view.graph, self.current_variables(), self.app.clients, on_step=view.show_step)
+        except HookbenchError as exc:
+            view.show_error(str(exc))
+            return
+        view.show_result(result)
+        await self._show_result(result.last.result)
+
+    @on(FlowView.StepSelected)
+    async def _flow_step(self, event: FlowView.StepSelected) -> None:
+        await self._show_result(event.step.result)
+        self.notify(f"Showing step {event.step_index + 1}: {event.step.stem}", timeout=3)
+
     # --- the tree: click to path ---------------------------------------------------------
 
     def _pick(self, path: str, value: object) -> None:
@@ -445,6 +496,8 @@ class Workbench(Screen[None]):
         self.module = self.saved_module = module
         self.query_one(ProfileList).reload(select=path)
         self._show_title(module)
+        if self.query_one("#response-tabs", TabbedContent).active == "tab-flow":
+            await self._show_flow()
         self.notify(f"Saved {path}", title="Saved")
         if then_quit:
             self.app.exit()
