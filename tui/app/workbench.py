@@ -55,6 +55,8 @@ PartT = TypeVar("PartT", bound=Widget)
 class Workbench(Screen[None]):
     """Compose, send, map, save."""
 
+    AUTO_FOCUS = "#url"
+
     BINDINGS = [
         Binding("ctrl+r", "send", "Send", id="send", priority=True),
         Binding("escape", "cancel", "Cancel send", show=False),
@@ -119,7 +121,6 @@ class Workbench(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(StatusLine).show_idle()
         self.query_one("#sidebar").display = self.app.size.width >= 100
-        self.query_one("#url").focus()
         self.query_one(ResponseTree).show_message("(no response yet — ctrl+r sends)")
         self._show_body_tab(self.module.request.method)
         if self._load_error:
