@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 
 from tui.sandbox import Sandbox
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _history_in_a_temp_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test, and no `hookbench` subprocess a test starts, writes history into the real home."""
+    previous = os.environ.get("HOOKBENCH_HISTORY_DIR")
+    os.environ["HOOKBENCH_HISTORY_DIR"] = str(tmp_path_factory.mktemp("history"))
+    yield
+    if previous is None:
+        os.environ.pop("HOOKBENCH_HISTORY_DIR", None)
+    else:
+        os.environ["HOOKBENCH_HISTORY_DIR"] = previous
 
 
 @pytest.fixture(scope="session")

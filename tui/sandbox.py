@@ -569,6 +569,7 @@ def _route(method: str, path: str) -> tuple[_Endpoint, tuple[str, ...]]:
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "hookbench-sandbox"
+    disable_nagle_algorithm = True  # keep-alive replies would otherwise wait ~40 ms for an ACK
     server: _Server
 
     def do_GET(self) -> None:

@@ -211,3 +211,21 @@ def test_flow_command_imports_no_textual_and_agrees_on_max_steps() -> None:
 def test_max_steps_must_be_positive() -> None:
     done = flow(LOOKUP, "--max-steps", "0")
     assert done.returncode == 2 and "must be at least 1" in done.stderr
+
+
+def test_each_step_is_recorded_in_history_unless_no_history(fresh_sandbox: Sandbox, tmp_path: Path) -> None:
+    import os
+
+    env = {**os.environ, "HOOKBENCH_HISTORY_DIR": str(tmp_path / "history")}
+
+    def hookbench(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+
+    quiet = hookbench("flow", str(LOOKUP), "--var", base(fresh_sandbox), "--var", "source.email=x@example.com", "--no-history")
+    assert quiet.returncode == 0, quiet.stderr
+    assert json.loads(hookbench("history", "--json", "--profiles", str(PROFILES)).stdout or "[]") == []
+    done = hookbench("flow", str(LOOKUP), "--var", base(fresh_sandbox), "--var", "source.email=y@example.com")
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(hookbench("history", "--json", "--profiles", str(PROFILES)).stdout)
+    assert [r["profile"] for r in listed] == ["send-discount", "subscriber-create", "subscriber-lookup"]
+    assert [r["route"] for r in listed] == ["success", "success", "failure"]

@@ -47,6 +47,7 @@ def register(subparsers: Any) -> None:
         help=f"stop a flow that runs more steps than this, e.g. a loop (default {DEFAULT_MAX_STEPS})",
     )
     parser.add_argument("--dry-run", action="store_true", help="print the route graph and each rendered request; send nothing")
+    parser.add_argument("--no-history", action="store_true", help="leave no record of the steps in the history")
 
 
 def _positive(text: str) -> int:
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
             previews = preview_flow(graph, variables)
             print(format_dry_run(graph, previews))
             return _dry_run_verdict(previews, EXIT_ERROR)
-        result = _run(graph, variables, steps, quiet=args.json)
+        result = _run(graph, variables, steps, quiet=args.json, record=not args.no_history)
     except HookbenchError as exc:
         if args.junit and not args.dry_run:
             from tui.core.junit import write_junit
@@ -92,8 +93,12 @@ def run(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
-def _run(graph: FlowGraph, variables: Any, steps: list[StepResult], *, quiet: bool) -> FlowResult:
-    """Run the flow, printing each step as it completes unless the output is JSON."""
+def _run(graph: FlowGraph, variables: Any, steps: list[StepResult], *, quiet: bool, record: bool = True) -> FlowResult:
+    """Run the flow, printing each step as it completes unless the output is JSON.
+
+    Each step is recorded in history like any run (unless --no-history).
+    """
+    from tui.commands.history import record_run
     from tui.core.flows import run_flow_sync
 
     width = max(len(stem) for stem in graph.nodes)
@@ -104,6 +109,8 @@ def _run(graph: FlowGraph, variables: Any, steps: list[StepResult], *, quiet: bo
         steps.append(step)
         if not quiet:
             print(format_step(step, width), flush=True)
+        if record:
+            record_run(step.path, step.module, step.result)
 
     return run_flow_sync(graph, variables, on_step=on_step)
 

@@ -24,19 +24,27 @@ import threading
 import time as _time
 import tomllib
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from secrets import token_hex
 from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import HistoryError, ProfileError
 from tui.core.files import atomic_write_text
-from tui.core.history_record import DEFAULT_MAX_BODY, HEADER_PREFIX, build_record, masked_places, record_text
+from tui.core.history_record import (
+    DEFAULT_MAX_BODY,
+    HEADER_PREFIX,
+    RecordSummary,
+    build_record,
+    masked_places,
+    record_text,
+)
 
 if TYPE_CHECKING:
     from tui.core.model import Module
     from tui.core.run import RunResult
+
+__all__ = ["History", "HistoryWarning", "RecordSummary", "folder_key", "history_base", "keep_setting"]
 
 DEFAULT_KEEP = 1000
 HISTORY_DIR_ENV = "HOOKBENCH_HISTORY_DIR"
@@ -51,54 +59,6 @@ _HEADER_BYTES = HEADER_PREFIX.encode("ascii")
 
 class HistoryWarning(UserWarning):
     """A record was skipped (hand-broken, truncated, unreadable); the rest of the list stands."""
-
-
-@dataclass(frozen=True)
-class RecordSummary:
-    """What the history list shows for one record, read from its first line."""
-
-    id: str
-    time: str
-    method: str
-    url: str
-    status: int | None
-    route: str
-    elapsed_ms: float | None
-    profile: str
-    name: str = ""
-    reason: str = ""
-
-    def matches(self, query: str) -> bool:
-        """Every word of `query` appears (case-insensitively) in the URL, profile, status or route."""
-        haystack = " ".join(
-            [self.url, self.profile, self.name, str(self.status or ""), self.route, self.method]
-        ).casefold()
-        return all(word in haystack for word in query.casefold().split())
-
-    def to_json(self) -> dict[str, Any]:
-        """The `hookbench history --json` object."""
-        return {
-            "id": self.id, "time": self.time, "method": self.method, "url": self.url,
-            "status": self.status, "route": self.route, "elapsed_ms": self.elapsed_ms,
-            "profile": self.profile, "name": self.name, "reason": self.reason,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> RecordSummary:
-        """Build from a summary line; raises ValueError/TypeError when a field is the wrong kind."""
-        status, elapsed = data.get("status"), data.get("elapsed_ms")
-        if status is not None and (isinstance(status, bool) or not isinstance(status, int)):
-            raise TypeError("status is not a number")
-        if elapsed is not None and (isinstance(elapsed, bool) or not isinstance(elapsed, (int, float))):
-            raise TypeError("elapsed_ms is not a number")
-        texts = {key: data[key] for key in ("id", "time", "method", "url", "route")}
-        if not all(isinstance(v, str) for v in texts.values()):
-            raise TypeError("a text field is not text")
-        return cls(
-            **texts, status=status, elapsed_ms=float(elapsed) if elapsed is not None else None,
-            profile=str(data.get("profile") or ""), name=str(data.get("name") or ""),
-            reason=str(data.get("reason") or ""),
-        )
 
 
 # --- where history lives --------------------------------------------------------------------
@@ -152,7 +112,7 @@ def _next_time() -> datetime:
 
 def new_record_id(now: datetime) -> str:
     """`20261128T184512.123456Z-<pid>-<4 hex>`: sorts by time, unique across processes."""
-    return f"{now:%Y%m%dT%H%M%S}.{now.microsecond:06d}Z-{os.getpid()}-{token_hex(2)}"
+    return f"{now:%Y%m%dT%H%M%S}.{now.microsecond:06d}Z-{os.getpid()}-{os.urandom(2).hex()}"
 
 
 # --- the store --------------------------------------------------------------------------------

@@ -71,30 +71,51 @@ def _rendered_forms(secret: str, where: str) -> list[str]:
 
 
 def header_secrets(name: str, value: str) -> set[str]:
-    """The credential parts of a secret header, to mask wherever else they turn up."""
+    """The credential parts of a secret request header, to mask wherever else they turn up.
+
+    `Bearer abc` gives `abc` too; a Cookie header gives each `name=value` pair and value.
+    """
     if not is_secret_header(name):
         return set()
-    found = {value.strip()}
-    scheme, sep, rest = value.strip().partition(" ")
+    value = value.strip()
+    found = {value}
+    scheme, sep, rest = value.partition(" ")
     if sep and scheme.isalpha():
         found.add(rest.strip())
-    for part in value.split(";"):
-        pair = part.strip()
-        found.add(pair)
-        if "=" in pair:
-            found.add(pair.partition("=")[2].strip())
+    if name.lower() == "cookie":
+        for pair in (part.strip() for part in value.split(";")):
+            found |= {pair, pair.partition("=")[2].strip()}
     return {s for s in found if len(s) >= _MIN_SECRET}
 
 
-def masker_for(module: Module, result: RunResult, environ: Any = None) -> Masker:
-    """Collect the run's secrets: `{{env.*}}` values, credential headers sent and received."""
+def response_header_secrets(name: str, value: str) -> set[str]:
+    """A secret response header's value; for Set-Cookie the cookie itself, not its attributes.
+
+    (`Domain=api.example.com` is no secret, and masking it would mask the URL.)
+    """
+    if not is_secret_header(name):
+        return set()
+    found = {value.strip()}
+    if name.lower() == "set-cookie":
+        pair = value.split(";", 1)[0].strip()
+        found |= {pair, pair.partition("=")[2].strip()}
+    return {s for s in found if len(s) >= _MIN_SECRET}
+
+
+def masker_for(module: Module, result: RunResult, environ: Any = None) -> tuple[Masker, Masker]:
+    """Maskers for the request and for the result.
+
+    Both hide `{{env.*}}` values and the credentials sent; the result's also hides credentials
+    the server sent back (Set-Cookie), which never touch the replayable request.
+    """
     rendered = result.request
     secrets: set[str] = {s for s in rendered.secrets if len(s) >= _MIN_SECRET}
     for name, value in rendered.headers:
         secrets |= header_secrets(name, value)
+    received: set[str] = set()
     if result.exchange is not None:
         for name, value in result.exchange.headers:
-            secrets |= header_secrets(name, value)
+            received |= response_header_secrets(name, value)
     environ = os.environ if environ is None else environ
     env_names = {}
     for name in _env_names_in(module.request):
@@ -102,7 +123,7 @@ def masker_for(module: Module, result: RunResult, environ: Any = None) -> Masker
         if value and value in rendered.secrets and len(value) >= _MIN_SECRET:
             env_names[value] = "{{env." + name + "}}"
     ordered = tuple(sorted(env_names.items(), key=lambda item: len(item[0]), reverse=True))
-    return Masker(frozenset(secrets), ordered)
+    return Masker(frozenset(secrets), ordered), Masker(frozenset(secrets | received))
 
 
 def _env_names_in(request: Request) -> list[str]:
@@ -110,6 +131,54 @@ def _env_names_in(request: Request) -> list[str]:
     if request.body is not None:
         texts += [request.body.text, *(v for _, v in request.body.fields)]
     return list(dict.fromkeys(m.group(1) for text in texts for m in _ENV_PLACEHOLDER.finditer(text)))
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    """What the history list shows for one record, read from its first line."""
+
+    id: str
+    time: str
+    method: str
+    url: str
+    status: int | None
+    route: str
+    elapsed_ms: float | None
+    profile: str
+    name: str = ""
+    reason: str = ""
+
+    def matches(self, query: str) -> bool:
+        """Every word of `query` appears (case-insensitively) in the URL, profile, status or route."""
+        haystack = " ".join(
+            [self.url, self.profile, self.name, str(self.status or ""), self.route, self.method]
+        ).casefold()
+        return all(word in haystack for word in query.casefold().split())
+
+    def to_json(self) -> dict[str, Any]:
+        """The `hookbench history --json` object."""
+        return {
+            "id": self.id, "time": self.time, "method": self.method, "url": self.url,
+            "status": self.status, "route": self.route, "elapsed_ms": self.elapsed_ms,
+            "profile": self.profile, "name": self.name, "reason": self.reason,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RecordSummary:
+        """Build from a summary line; raises ValueError/TypeError when a field is the wrong kind."""
+        status, elapsed = data.get("status"), data.get("elapsed_ms")
+        if status is not None and (isinstance(status, bool) or not isinstance(status, int)):
+            raise TypeError("status is not a number")
+        if elapsed is not None and (isinstance(elapsed, bool) or not isinstance(elapsed, (int, float))):
+            raise TypeError("elapsed_ms is not a number")
+        texts = {key: data[key] for key in ("id", "time", "method", "url", "route")}
+        if not all(isinstance(v, str) for v in texts.values()):
+            raise TypeError("a text field is not text")
+        return cls(
+            **texts, status=status, elapsed_ms=float(elapsed) if elapsed is not None else None,
+            profile=str(data.get("profile") or ""), name=str(data.get("name") or ""),
+            reason=str(data.get("reason") or ""),
+        )
 
 
 # --- the record ---------------------------------------------------------------------------
@@ -127,7 +196,7 @@ def build_record(
     environ: Any = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The record as plain data, and the one-line summary the history list reads."""
-    masker = masker_for(module, result, environ)
+    masker, result_masker = masker_for(module, result, environ)
     request = _request_table(module, result.request, masker, base_dir)
     data: dict[str, Any] = {"name": module.name, "profile": profile}
     if module.description:
@@ -140,7 +209,7 @@ def build_record(
     routes = {"success": module.route_success, "failure": module.route_failure, "expect": module.expect}
     if any(v is not None for v in routes.values()):
         data["routes"] = routes
-    data["result"] = _result_table(module, result, masker, time=time, max_body=max_body)
+    data["result"] = _result_table(module, result, result_masker, time=time, max_body=max_body)
     summary = {
         "id": record_id,
         "time": time,

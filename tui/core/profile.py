@@ -89,6 +89,8 @@ def save_profile(path: Path, module: Module, document: TOMLDocument | None = Non
         atomic_write_text(Path(path), tomlkit.dumps(doc))
     except OSError as exc:
         raise ProfileError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    except UnicodeError as exc:
+        raise ProfileError(f"{path!r}: cannot write: {exc}") from exc
     return doc
 
 
@@ -108,20 +110,27 @@ class _Checker:
         return ProfileError(f"{self.source}: {key}: {message}{where}")
 
     def _line_of(self, dotted: str) -> int | None:
-        """Best-effort line of `key = ...` inside the table that `dotted` names."""
+        """Best-effort line of `key = ...` in the table `dotted` names (`set_variables[1].target`)."""
         table, _, key = dotted.rpartition(".")
-        table = re.sub(r"\[\d+\]", "", table)
-        key = re.sub(r"\[\d+\]$", "", key)
-        current = ""
+        wanted_index = 0
+        indexed = re.match(r"^(.*)\[(\d+)\]$", table)
+        if indexed:
+            table, wanted_index = indexed.group(1), int(indexed.group(2))
+        key_indexed = re.match(r"^(.*)\[(\d+)\]$", key)
+        if key_indexed and not table:
+            table, key, wanted_index = key_indexed.group(1), "", int(key_indexed.group(2))
+        current, seen = "", {}
         for number, raw in enumerate(self.lines, start=1):
             line = raw.strip()
-            header = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?", line)
+            header = re.match(r"^(\[\[?)\s*([^\]]+?)\s*\]\]?", line)
             if header:
-                current = header.group(1).replace('"', "").replace(" ", "")
-                if current == dotted:
-                    return number
+                current = header.group(2).replace('"', "").replace(" ", "")
+                seen[current] = seen.get(current, -1) + 1
+                if current == (table if not key else dotted) and seen[current] == wanted_index:
+                    if not key or current == dotted:
+                        return number
                 continue
-            if current == table and re.match(rf'^"?{re.escape(key)}"?\s*=', line):
+            if key and current == table and seen.get(current, 0) == wanted_index and re.match(rf'^"?{re.escape(key)}"?\s*=', line):
                 return number
         return None
 

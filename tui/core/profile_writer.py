@@ -41,8 +41,12 @@ def _apply_request(table: Container, request: Request) -> None:
     _put(table, "url", request.url)
     if "timeout" in table or request.timeout != DEFAULT_TIMEOUT:
         _put(table, "timeout", request.timeout)
-    _put(table, "log_request_body", request.log_request_body)
-    _put(table, "log_response_body", request.log_response_body)
+    for key, value, default in (
+        ("log_request_body", request.log_request_body, False),
+        ("log_response_body", request.log_response_body, True),
+    ):
+        if key in table or value != default:
+            _put(table, key, value)
     _put_optional(
         table, "success_statuses",
         list(request.success_statuses) if request.success_statuses is not None else None,
@@ -94,17 +98,37 @@ def _apply_rows(doc: Container, module: Module) -> None:
 
 
 def _apply_variables(doc: Container, variables: tuple[tuple[str, str], ...]) -> None:
+    """Sync `[variables]` entry by entry, so comments on the others survive.
+
+    A dotted name is found where the file has it: as a quoted key (`"source.email"`) or
+    inside a nested table (`[variables.source] email`); a new name is added as a quoted key.
+    """
+    wanted = dict(variables)
     current = doc.get("variables")
     if current is None:
-        if variables:
+        if wanted:
             _sync_pairs(_table(doc, "variables"), variables)
         return
-    if _flatten(_plain(current)) == dict(variables):
-        return
-    table = tomlkit.table()
-    for key, value in variables:
-        table[key] = value
-    doc["variables"] = table
+    for name in [n for n in _flatten(_plain(current)) if n not in wanted]:
+        table, key = _locate(current, name)
+        if table is not None:
+            del table[key]
+    for name, value in wanted.items():
+        table, key = _locate(current, name)
+        if table is None:
+            current[name] = value
+        elif _plain(table[key]) != value:
+            table[key] = value
+
+
+def _locate(table: Container, name: str) -> tuple[Container | None, str]:
+    """The table holding `name` and its key there, or (None, name) when it is not in the file."""
+    if name in table and not isinstance(table[name], (Table, dict)):
+        return table, name
+    head, dot, rest = name.partition(".")
+    if dot and head in table and isinstance(table[head], (Table, dict)):
+        return _locate(table[head], rest)
+    return None, name
 
 
 def _flatten(data: Any, prefix: str = "") -> dict[str, str]:

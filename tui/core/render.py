@@ -15,6 +15,7 @@ from xml.parsers import expat
 
 from tui.core.errors import BodyError, TemplateError
 from tui.core.model import Module
+from tui.core.secrets import MASK
 from tui.core.template import (
     encode_for_header,
     encode_for_json,
@@ -95,6 +96,7 @@ def render_request(module: Module, variables: Variables, *, base_dir: Path | Non
         (render(name, lookup, where=f"header name {name!r}"), render(value, lookup, where=f"header {name!r}", encode=encode_for_header))
         for name, value in request.headers
     )
+    _check_headers(headers)
     content_type = content = None
     fields: tuple[tuple[str, str], ...] = ()
     attachments: tuple[Attachment, ...] = ()
@@ -123,6 +125,14 @@ def render_request(module: Module, variables: Variables, *, base_dir: Path | Non
         verify_tls=request.verify_tls,
         secrets=frozenset(lookup.secrets),
     )
+
+
+def _check_headers(headers: tuple[tuple[str, str], ...]) -> None:
+    """HTTP headers are ASCII; a mask (••••••) left from a history record is the usual culprit."""
+    for name, value in headers:
+        if not value.isascii():
+            hint = " — a masked secret: type it again or use {{env.NAME}}" if MASK in value else ""
+            raise TemplateError(f"header {name!r} holds non-ASCII text, which HTTP headers cannot carry{hint}")
 
 
 def _check_url(url: str) -> None:
@@ -165,15 +175,18 @@ def _render_fields(kind: str, fields: tuple[tuple[str, str], ...], lookup: _Reco
     values: list[tuple[str, str]] = []
     files: list[Attachment] = []
     for name, template in fields:
-        value = render(template, lookup, where=f"body field {name!r}")
-        if kind == "multipart" and value.startswith("@"):
-            files.append(_attachment(name, value[1:], base_dir))
+        if kind == "multipart" and template.startswith("@"):
+            # Decided on the profile's text, never on a variable's value: a value cannot
+            # turn a text field into a file upload.
+            path = render(template[1:], lookup, where=f"body field {name!r}")
+            files.append(_attachment(name, path, base_dir))
         else:
-            values.append((name, value))
+            values.append((name, render(template, lookup, where=f"body field {name!r}")))
     return tuple(values), tuple(files)
 
 
 def _attachment(field: str, relative: str, base_dir: Path | None) -> Attachment:
+    """Read `relative` (to the profile's folder; an absolute path, as history records hold, is kept)."""
     path = (base_dir or Path.cwd()) / relative
     try:
         content = path.read_bytes()

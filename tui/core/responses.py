@@ -59,7 +59,7 @@ def kind_of(media: str, body: bytes) -> str:
             return JSON
         if head[:1] == b"<":
             return XML
-    return BINARY if media and not media.startswith(_TEXT_TYPES) and _looks_binary(body) else TEXT
+    return BINARY if _looks_binary(body) else TEXT
 
 
 def _looks_binary(body: bytes) -> bool:

@@ -40,8 +40,11 @@ def find_placeholders(text: str, *, where: str = "text") -> list[Placeholder]:
         match = PLACEHOLDER.match(text, start)
         if match is None:
             snippet = text[start : start + 24].split("\n")[0]
+            line = text.count("\n", 0, start) + 1
+            column = start - (text.rfind("\n", 0, start) + 1) + 1
+            at = f"line {line}, column {column}" if "\n" in text else f"column {column}"
             raise TemplateError(
-                f"malformed placeholder in {where} at column {start + 1}: {snippet!r} "
+                f"malformed placeholder in {where} at {at}: {snippet!r} "
                 "(write {{name}} with letters, digits, _, - and .)"
             )
         found.append(Placeholder(match.group(1), match.start(), match.end()))
@@ -96,7 +99,9 @@ def encode_for_url(value: str, template: str, position: int) -> str:
 def encode_for_header(value: str, template: str, position: int) -> str:
     """Header values are inserted as is, but a line break would forge a header: refuse it."""
     if "\r" in value or "\n" in value:
-        raise TemplateError("a variable used in a header contains a line break; refusing to send it")
+        name = PLACEHOLDER.match(template, position)
+        which = f"{{{{{name.group(1)}}}}}" if name else "a variable"
+        raise TemplateError(f"{which} in a header holds a line break; refusing to send it (it would forge a header)")
     return value
 
 
@@ -111,7 +116,7 @@ def xml_escape(value: str) -> str:
     """Escape for XML text and attribute values (xml.sax.saxutils costs 15 ms of imports)."""
     return (
         value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        .replace('"', "&quot;").replace("'", "&apos;")
+        .replace('"', "&quot;").replace("'", "&apos;").replace("\r", "&#13;")
     )
 
 

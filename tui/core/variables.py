@@ -100,6 +100,20 @@ def as_text(value: Any) -> str:
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*?)\s*$")
 
 
+_QUOTED = re.compile(r"""^(["'])(.*?)(?<!\\)\1\s*(?:#.*)?$""")
+
+
+def _env_value(raw: str) -> str:
+    """`"a b" # note` → `a b`; `plain # note` → `plain`; `\\n` and `\\"` unescaped in double quotes."""
+    quoted = _QUOTED.match(raw)
+    if quoted is None:
+        return re.sub(r"\s+#.*$", "", raw)
+    quote, value = quoted.groups()
+    if quote == '"':
+        value = value.replace("\\n", "\n").replace('\\"', '"')
+    return value
+
+
 def read_env_file(path: Path) -> dict[str, str]:
     """A `.env` file: `NAME=value` lines, optional `export`, quotes and `#` comments."""
     try:
@@ -114,11 +128,5 @@ def read_env_file(path: Path) -> dict[str, str]:
         if match is None:
             raise TemplateError(f"--env-file {path}: line {number}: expected NAME=value")
         name, value = match.groups()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-            if match.group(2)[0] == '"':
-                value = value.replace("\\n", "\n").replace('\\"', '"')
-        else:
-            value = re.sub(r"\s+#.*$", "", value)
-        values[name] = value
+        values[name] = _env_value(value)
     return values
