@@ -290,3 +290,48 @@ async def test_flow_tab_runs_the_newsletter_flow_and_shows_a_step(make_app, fres
         await pilot.press("enter")
         await pilot.pause()
         assert "404" in status_text(app) and "FAILURE" in status_text(app)
+
+
+async def test_history_pane_records_loads_replays_and_saves_as_profile(make_app, tmp_path: Path) -> None:
+    from textual.widgets import OptionList
+
+    from tui.app.widgets.history_list import HistoryList
+
+    shutil.copy(PROFILES / "users.toml", tmp_path)
+    app = make_app(tmp_path, tmp_path / "users.toml")
+    async with app.run_test(size=(140, 44)) as pilot:
+        await send_and_wait(pilot)
+        history = app.workbench.query_one(HistoryList)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(history.records) == 1
+        assert history.records[0].status == 200 and history.records[0].route == "success"
+        # Enter on the record loads it into the composer without sending
+        options = history.query_one("#history-options", OptionList)
+        options.focus()
+        options.highlighted = 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.workbench.profile is None
+        assert app.workbench.query_one("#url", Input).value.endswith("/users")
+        assert len(history.records) == 1
+        # r replays it: a second record appears
+        options.focus()
+        await pilot.press("r")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(history.records) == 2
+        assert "SUCCESS" in status_text(app)
+        # s saves the highlighted record as a profile under a chosen name
+        options.focus()
+        options.highlighted = 0
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press(*"From history", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    saved = tomllib.loads((tmp_path / "from-history.toml").read_text())
+    assert saved["request"]["url"].endswith("/users")

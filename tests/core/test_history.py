@@ -532,7 +532,7 @@ def test_save_as_profile_keeps_secrets_masked(history: History, tmp_path: Path) 
     folder = tmp_path / "profiles"
     folder.mkdir()
     path = history.save_as_profile(summary.id, folder, "from history")
-    assert path == folder / "from history.toml"
+    assert path == folder / "from-history.toml"
     saved = read_module(path)
     assert saved.name == "from history"
     assert dict(saved.request.headers) == {"Authorization": f"Bearer {MASK}", "Accept": "text/plain"}
@@ -540,9 +540,11 @@ def test_save_as_profile_keeps_secrets_masked(history: History, tmp_path: Path) 
     with pytest.raises(HistoryError, match="already exists"):
         history.save_as_profile(summary.id, folder, "from history")
     assert history.save_as_profile(summary.id, folder, "from history", overwrite=True) == path
-    for bad in ("", "../escape", ".hidden"):
-        with pytest.raises(HistoryError):
-            history.save_as_profile(summary.id, folder, bad)
+    with pytest.raises(HistoryError, match="needs a name"):
+        history.save_as_profile(summary.id, folder, "  ")
+    # a name is turned into a file stem, so it can never leave the folder or hide the file
+    assert history.save_as_profile(summary.id, folder, "../escape") == folder / "escape.toml"
+    assert history.save_as_profile(summary.id, folder, ".hidden") == folder / "hidden.toml"
 
 
 def test_summary_json_round_trips() -> None:

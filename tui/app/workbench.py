@@ -8,7 +8,6 @@ the outcome back down to the widgets.
 from __future__ import annotations
 
 import asyncio
-import re
 from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
@@ -25,6 +24,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from tui.app.widgets.body_editor import BodyEditor
 from tui.app.widgets.flow_view import FlowView
+from tui.app.widgets.history_list import HistoryList
 from tui.app.widgets.key_values import KeyValueEditor
 from tui.app.widgets.options_form import OptionsForm
 from tui.app.widgets.path_bar import PathBar
@@ -37,14 +37,16 @@ from tui.app.widgets.status_line import StatusLine
 from tui.app.widgets.url_bar import UrlBar
 from tui.core.catalogue import suggest_target
 from tui.core.errors import HookbenchError, SendError
+from tui.core.history import History
 from tui.core.model import BODY_METHODS, Module, Request, SetVariable
 from tui.core.paths import parse_path
-from tui.core.profile import Profile, load_profile, save_profile
+from tui.core.profile import Profile, file_stem_for, load_profile, save_profile
 from tui.core.render import RenderedRequest, render_request
 from tui.core.responses import BINARY, EMPTY, TEXT, pretty_text
-from tui.core.run import RunResult, judge, map_rows, transport_failure
+from tui.core.run import RunResult, judge, transport_failure
 from tui.core.secrets import mask_header
 from tui.core.exchange import Exchange
+from tui.core.flows import StepResult
 from tui.core.template import names_in
 from tui.core.variables import Variables
 
@@ -85,11 +87,14 @@ class Workbench(Screen[None]):
             except HookbenchError as exc:
                 self._load_error = str(exc)
         self.saved_module = self.module
+        self.history = History.for_profiles(folder)
 
     def compose(self) -> ComposeResult:
         module, request = self.module, self.module.request
         with Horizontal(id="body"):
-            yield ProfileList(self.folder, current=self.profile.path if self.profile else None, id="sidebar")
+            with Vertical(id="sidebar"):
+                yield ProfileList(self.folder, current=self.profile.path if self.profile else None, id="profile-list")
+                yield HistoryList(self.history, id="history")
             with Vertical(id="main"):
                 yield UrlBar(request.method, request.url, id="url-bar")
                 with TabbedContent(id="request-tabs"):
@@ -325,13 +330,24 @@ class Workbench(Screen[None]):
         try:
             exchange = await send(request, self.app.clients, max_body_bytes=self.app_max_body)
         except SendError as error:
-            await self._show_result(transport_failure(module, request, error))
+            result = transport_failure(module, request, error)
+            await self._show_result(result)
+            self._record(module, result, self.profile.path if self.profile else None)
             return
         result = await asyncio.to_thread(judge, module, request, exchange)
         await self._show_result(result)
+        self._record(module, result, self.profile.path if self.profile else None)
         if result.body is not None and result.body.kind not in (BINARY, EMPTY):
             pretty = await asyncio.to_thread(pretty_text, result.body)
             self.query_one(RawView).load(pretty, result.body.kind)
+
+    @work(thread=True, exit_on_error=False, group="history")
+    def _record(self, module: Module, result: RunResult, profile_path: Path | None) -> None:
+        """Every send leaves a record (bodies as the module's log toggles allow)."""
+        summary = self.history.record(module, result, profile_path=profile_path, profile=None if profile_path else module.name)
+        if summary is None and self.history.last_error:
+            self.app.call_from_thread(self.notify, self.history.last_error, title="Not recorded", severity="warning")
+        self.app.call_from_thread(self.query_one(HistoryList).refresh_records)
 
     @property
     def app_max_body(self) -> int:
@@ -397,8 +413,12 @@ class Workbench(Screen[None]):
 
         if view.graph is None:
             return
+        def on_step(step: StepResult) -> None:
+            view.show_step(step)
+            self._record(step.module, step.result, step.path)
+
         try:
-            result = await run_flow(view.graph, self.current_variables(), self.app.clients, on_step=view.show_step)
+            result = await run_flow(view.graph, self.current_variables(), self.app.clients, on_step=on_step)
         except HookbenchError as exc:
             view.show_error(str(exc))
             return
@@ -409,6 +429,47 @@ class Workbench(Screen[None]):
     async def _flow_step(self, event: FlowView.StepSelected) -> None:
         await self._show_result(event.step.result)
         self.notify(f"Showing step {event.step_index + 1}: {event.step.stem}", timeout=3)
+
+    # --- history ----------------------------------------------------------------------------
+
+    @on(HistoryList.Opened)
+    async def _history_opened(self, event: HistoryList.Opened) -> None:
+        try:
+            module = await asyncio.to_thread(self.history.load, event.record_id)
+        except HookbenchError as exc:
+            self.notify(str(exc), title="Cannot open record", severity="error")
+            return
+        await self._load_module(module, None)
+        self.notify(f"Loaded {event.record_id} into the composer (not sent). ctrl+r sends it.", timeout=5)
+
+    @on(HistoryList.ReplayRequested)
+    async def _history_replay(self, event: HistoryList.ReplayRequested) -> None:
+        try:
+            module = await asyncio.to_thread(self.history.load_for_replay, event.record_id)
+        except HookbenchError as exc:
+            self.notify(str(exc), title="Cannot replay", severity="error", timeout=10)
+            return
+        await self._load_module(module, None)
+        self.action_send()
+
+    @on(HistoryList.SaveAsRequested)
+    def _history_save_as(self, event: HistoryList.SaveAsRequested) -> None:
+        self._save_record_as(event.record_id)
+
+    @work(exclusive=True, exit_on_error=False, group="save")
+    async def _save_record_as(self, record_id: str) -> None:
+        from tui.app.dialogs import NamePrompt
+
+        name = await self.app.push_screen_wait(NamePrompt("Save this record as a profile named:"))
+        if not name:
+            return
+        try:
+            path = await asyncio.to_thread(self.history.save_as_profile, record_id, self.folder, name)
+        except HookbenchError as exc:
+            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
+            return
+        self.query_one(ProfileList).reload(select=path)
+        self.notify(f"Saved {path}. Masked secrets stay masked: type them again or use {{{{env.NAME}}}}.", title="Saved", timeout=8)
 
     # --- the tree: click to path ---------------------------------------------------------
 
@@ -482,7 +543,7 @@ class Workbench(Screen[None]):
             name = await self.app.push_screen_wait(NamePrompt("Save this module as:"))
             if not name:
                 return
-            path = self.folder / f"{_file_stem(name)}.toml"
+            path = self.folder / f"{file_stem_for(name)}.toml"
             if path.exists():
                 self.notify(f"{path} exists already; choose another name.", title="Not saved", severity="error")
                 return
@@ -530,9 +591,4 @@ class Workbench(Screen[None]):
         base_dir = self.profile.path.parent if self.profile else self.folder
         return render_request(self.collect(), self.current_variables(), base_dir=base_dir)
 
-
-def _file_stem(name: str) -> str:
-    """`Subscriber lookup` → `subscriber-lookup`."""
-    stem = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()
-    return stem or "module"
 

@@ -374,16 +374,16 @@ class History:
         """
         import tomlkit
 
-        from tui.core.profile import save_profile
+        from tui.core.profile import file_stem_for, save_profile
 
-        stem = name.strip().removesuffix(".toml").strip()
-        if not stem or stem.startswith(".") or any(sep in stem for sep in ("/", "\\", "\0")):
-            raise HistoryError(f"{name!r} is not a profile name (no slashes, not starting with a dot)")
-        path = Path(folder) / f"{stem}.toml"
+        name = name.strip().removesuffix(".toml").strip()
+        if not name:
+            raise HistoryError("a profile needs a name")
+        path = Path(folder) / f"{file_stem_for(name)}.toml"
         if path.exists() and not overwrite:
             raise HistoryError(f"{path}: a profile with that name already exists")
         resolved = self.resolve_id(record_id)
-        module = replace(self.load(resolved), name=stem)
+        module = replace(self.load(resolved), name=name)
         document = tomlkit.document()
         document.add(tomlkit.comment(f"Saved from history record {resolved}."))
         document.add(tomlkit.comment("Secrets are masked (••••••) in history: re-enter them here or use {{env.NAME}}."))

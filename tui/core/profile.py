@@ -45,6 +45,12 @@ class Profile:
         return self._document
 
 
+def file_stem_for(name: str) -> str:
+    """The file stem a profile named `name` is saved under: `Subscriber lookup` → `subscriber-lookup`."""
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()
+    return stem or "module"
+
+
 def read_text(path: Path) -> str:
     """The profile's text, with file-system problems turned into a ProfileError."""
     try:
