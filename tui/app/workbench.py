@@ -338,8 +338,9 @@ class Workbench(Screen[None]):
         await self._show_result(result)
         self._record(module, result, self.profile.path if self.profile else None)
         if result.body is not None and result.body.kind not in (BINARY, EMPTY):
-            pretty = await asyncio.to_thread(pretty_text, result.body)
-            self.query_one(RawView).load(pretty, result.body.kind)
+            body = result.body
+            lines = await asyncio.to_thread(lambda: pretty_text(body).splitlines())
+            self.query_one(RawView).load(lines, result.body.kind)
 
     @work(thread=True, exit_on_error=False, group="history")
     def _record(self, module: Module, result: RunResult, profile_path: Path | None) -> None:

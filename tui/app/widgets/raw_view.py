@@ -42,9 +42,13 @@ class RawView(ScrollView, can_focus=True):
     def text(self) -> str:
         return "\n".join(self._lines)
 
-    def load(self, text: str, kind: str = "text") -> None:
-        """Replace the content; `kind` picks the highlighter (json, xml, anything else plain)."""
-        self._lines = text.splitlines() or [""]
+    def load(self, text: str | list[str], kind: str = "text") -> None:
+        """Replace the content; `kind` picks the highlighter (json, xml, anything else plain).
+
+        A big body should arrive as lines already split (in a worker thread): splitting
+        tens of megabytes here would block input.
+        """
+        self._lines = (text.splitlines() if isinstance(text, str) else text) or [""]
         self._lexer = _lexer_for(kind)
         self._cache.clear()
         width = min(_MAX_WIDTH, max((len(line) for line in self._lines[:5000]), default=0))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from rich.text import Text
@@ -106,15 +107,19 @@ class ResponseTree(Tree[NodeData]):
         self.post_message(self.PathPicked(data.path, data.value))
 
     def _add_page(self, node: TreeNode[NodeData], value: Any, path: str, start: int) -> None:
-        items = list(value.items()) if isinstance(value, dict) else list(enumerate(value))
-        for key, child in items[start : start + PAGE]:
+        """Add children start … start+PAGE (slicing, never copying a 300k-item container)."""
+        if isinstance(value, dict):
+            page: Any = islice(value.items(), start, start + PAGE)
+        else:
+            page = zip(range(start, start + PAGE), value[start : start + PAGE])
+        for key, child in page:
             child_path = join_path(path, key)
             data = NodeData(child_path, child)
             if _is_container(child) and child:
                 node.add(_label(key, child), data=data)
             else:
                 node.add_leaf(_label(key, child), data=data)
-        rest = len(items) - (start + PAGE)
+        rest = len(value) - (start + PAGE)
         if rest > 0:
             node.add_leaf(Text(f"… {rest} more (Enter to load {min(rest, PAGE)})", style="italic"), data=NodeData(path, None, more_from=start + PAGE))
 
