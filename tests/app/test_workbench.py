@@ -335,3 +335,21 @@ async def test_history_pane_records_loads_replays_and_saves_as_profile(make_app,
         await app.workers.wait_for_complete()
     saved = tomllib.loads((tmp_path / "from-history.toml").read_text())
     assert saved["request"]["url"].endswith("/users")
+
+
+async def test_wide_list_is_paged_and_the_more_node_loads_the_next_page(make_app, tmp_path: Path) -> None:
+    profile = tmp_path / "wide.toml"
+    profile.write_text('[request]\nmethod = "GET"\nurl = "{{base_url}}/fault/bytes?n=1001&type=json"\n')
+    app = make_app(tmp_path, profile)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await send_and_wait(pilot)
+        tree = app.workbench.query_one(ResponseTree)
+        items = tree.root.children
+        assert len(items) == 201  # 200 items and the "… more" node
+        assert items[-1].label.plain.startswith("… 300 more")
+        assert items[199].data.path == "199"
+        tree.select_node(items[-1])
+        await pilot.pause()
+        items = tree.root.children
+        assert len(items) == 401 and items[399].data.path == "399"
+        assert items[-1].label.plain.startswith("… 100 more")
