@@ -40,10 +40,14 @@ def first_screen(command: str, marker: str, runs: int = 7) -> float:
     for index in range(runs):
         session = f"hbbench{index}"
         started = time.perf_counter()
-        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30", command], check=True)
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30", command], check=True
+        )
         try:
             while time.perf_counter() - started < 10:
-                pane = subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
+                pane = subprocess.run(
+                    ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
+                ).stdout
                 if marker in pane:
                     break
                 time.sleep(0.005)
@@ -71,7 +75,9 @@ async def big_response(records: int) -> None:
         path = Path(tmp) / "big.json"
         size = make_records_json(path, records)
         body = path.read_bytes()
-    exchange = Exchange(200, "OK", "HTTP/1.1", (("content-type", "application/json"),), body, False, 1.0, "http://x/")
+    exchange = Exchange(
+        200, "OK", "HTTP/1.1", (("content-type", "application/json"),), body, False, 1.0, "http://x/"
+    )
     module = Module(request=Request(url="http://x/"))
     request = RenderedRequest("GET", "http://x/", ())
     app = HookbenchApp(Path(tmp))
@@ -109,9 +115,13 @@ async def big_response(records: int) -> None:
     print(f"\n{size / 1e6:.1f} MB JSON ({records} records):")
     print(f"  tree top level shown after the body arrived   {top_level * 1000:8.0f} ms (decode + first page)")
     print(f"  expanding the {records}-item list (first page {shown or 200})  {expand * 1000:8.0f} ms")
-    print(f"  Raw view: pretty-print + split in a thread    {raw_load * 1000:8.0f} ms (input stays live meanwhile)")
+    print(
+        f"  Raw view: pretty-print + split in a thread    {raw_load * 1000:8.0f} ms (input stays live meanwhile)"
+    )
     print(f"  Raw view: load on the UI thread (blocks input) {on_main * 1000:7.0f} ms")
-    print(f"  Raw view: one 40-line screen at 50 offsets    max {max(frames) * 1000:.1f} ms, median {statistics.median(frames) * 1000:.1f} ms")
+    print(
+        f"  Raw view: one 40-line screen at 50 offsets    max {max(frames) * 1000:.1f} ms, median {statistics.median(frames) * 1000:.1f} ms"
+    )
     print(f"  peak RSS growth                               {grown:8.0f} MB")
 
 

@@ -23,10 +23,16 @@ def main() -> None:
         profile = Path(tmp) / "get.toml"
         profile.write_text(f'[request]\nmethod = "GET"\nurl = "{url}"\n')
         bare = time_process([PYTHON, "-c", f"import httpx; httpx.get({url!r})"])
-        ours = time_process([*HOOKBENCH, "run", str(profile), "--no-history"] if _has_no_history() else [*HOOKBENCH, "run", str(profile)])
-        print(f"GET on loopback, median of 11 whole processes:")
+        ours = time_process(
+            [*HOOKBENCH, "run", str(profile), "--no-history"]
+            if _has_no_history()
+            else [*HOOKBENCH, "run", str(profile)]
+        )
+        print("GET on loopback, median of 11 whole processes:")
         print(f"  python -c 'import httpx; httpx.get(URL)'  {bare * 1000:7.1f} ms")
-        print(f"  hookbench run PROFILE                     {ours * 1000:7.1f} ms   ratio {ours / bare:.2f}x (target ≤ 1.3x)")
+        print(
+            f"  hookbench run PROFILE                     {ours * 1000:7.1f} ms   ratio {ours / bare:.2f}x (target ≤ 1.3x)"
+        )
 
         big = Path(tmp) / "records.json"
         size = make_records_json(big, 30_000)
@@ -34,7 +40,9 @@ def main() -> None:
         paths = time_process([*HOOKBENCH, "paths", str(big)], runs=7)
         print(f"\n{size / 1e6:.1f} MB JSON, 30k records, median of 7 whole processes:")
         print(f"  python -c 'json.load(open(FILE))'         {load * 1000:7.1f} ms")
-        print(f"  hookbench paths FILE                      {paths * 1000:7.1f} ms   ratio {paths / load:.2f}x (target ≤ 5x)")
+        print(
+            f"  hookbench paths FILE                      {paths * 1000:7.1f} ms   ratio {paths / load:.2f}x (target ≤ 5x)"
+        )
 
 
 def _has_no_history() -> bool:

@@ -32,22 +32,48 @@ RECORDS = 10_000
 def sample(index: int) -> tuple[Module, RunResult]:
     """A realistic record: JSON request and response bodies (~2 kB), a mapped variable."""
     url = f"http://127.0.0.1:8765/subscribers?email=user{index}%40example.com"
-    body = '{"email": "user%d@example.com", "tags": ["newsletter", "vip"]}' % index
-    response = ('{"subscribers": [{"id": "sub_%d", "email": "user%d@example.com", "points": %d}]}' % (index, index, index)) * 20
+    body = f'{{"email": "user{index}@example.com", "tags": ["newsletter", "vip"]}}'
+    response = (
+        f'{{"subscribers": [{{"id": "sub_{index}", "email": "user{index}@example.com", "points": {index}}}]}}'
+        * 20
+    )
     row = SetVariable(name="subscribers.0.id", target="subscriber_id")
     module = Module(
         name="Subscriber lookup",
-        request=Request(method="POST", url=url, headers=(("Accept", "application/json"),),
-                        body=Body("json", body), log_request_body=True, log_response_body=True),
+        request=Request(
+            method="POST",
+            url=url,
+            headers=(("Accept", "application/json"),),
+            body=Body("json", body),
+            log_request_body=True,
+            log_response_body=True,
+        ),
         set_variables=(row,),
     )
-    rendered = RenderedRequest(method="POST", url=url, headers=(("Accept", "application/json"),),
-                               content_type="json", content=body.encode())
-    exchange = Exchange(status=200 if index % 7 else 404, reason_phrase="OK", http_version="HTTP/1.1",
-                        headers=(("content-type", "application/json"),), body=response.encode(),
-                        truncated=False, elapsed_ms=12.0 + index % 50, url=url)
-    result = RunResult(route="success" if index % 7 else "failure", reason="200 OK", request=rendered,
-                       exchange=exchange, rows=(RowValue(row, f"sub_{index}"),))
+    rendered = RenderedRequest(
+        method="POST",
+        url=url,
+        headers=(("Accept", "application/json"),),
+        content_type="json",
+        content=body.encode(),
+    )
+    exchange = Exchange(
+        status=200 if index % 7 else 404,
+        reason_phrase="OK",
+        http_version="HTTP/1.1",
+        headers=(("content-type", "application/json"),),
+        body=response.encode(),
+        truncated=False,
+        elapsed_ms=12.0 + index % 50,
+        url=url,
+    )
+    result = RunResult(
+        route="success" if index % 7 else "failure",
+        reason="200 OK",
+        request=rendered,
+        exchange=exchange,
+        rows=(RowValue(row, f"sub_{index}"),),
+    )
     return module, result
 
 
@@ -60,8 +86,14 @@ def fill(history: History) -> float:
         when = start + timedelta(seconds=index)
         record_id = new_record_id(when)
         module, result = sample(index)
-        data, summary = build_record(module, result, record_id=record_id, time=when.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-                                     profile="subscriber-lookup", base_dir=None)
+        data, summary = build_record(
+            module,
+            result,
+            record_id=record_id,
+            time=when.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            profile="subscriber-lookup",
+            base_dir=None,
+        )
         path = history.root / f"{record_id}.toml"
         path.write_text(record_text(data, summary), encoding="utf-8")
         os.chmod(path, 0o600)
@@ -95,7 +127,9 @@ def main() -> None:
         print("in process, median:")
         print(f"  list newest 100                           {newest * 1000:7.1f} ms   (target ≤ 200 ms)")
         print(f"  list newest 100 matching '404'            {filtered * 1000:7.1f} ms")
-        print(f"  list, filter matching one of 10,000       {rare * 1000:7.1f} ms   (reads every summary line)")
+        print(
+            f"  list, filter matching one of 10,000       {rare * 1000:7.1f} ms   (reads every summary line)"
+        )
         print(f"  open one record (tomllib + validation)    {opened * 1000:7.1f} ms")
 
         command = [*HOOKBENCH, "history", "--profiles", str(profiles), "--limit", "20"]

@@ -26,8 +26,10 @@ def client(fresh_sandbox: Sandbox) -> Iterator[httpx.Client]:
 
 
 def soap_request(email: str, namespace: str = SOAP_11) -> bytes:
-    return (f'<s:Envelope xmlns:s="{namespace}"><s:Body><GetUser xmlns="urn:hookbench:subscribers">'
-            f"<email>{email}</email></GetUser></s:Body></s:Envelope>").encode()
+    return (
+        f'<s:Envelope xmlns:s="{namespace}"><s:Body><GetUser xmlns="urn:hookbench:subscribers">'
+        f"<email>{email}</email></GetUser></s:Body></s:Envelope>"
+    ).encode()
 
 
 # --- subscribers ---------------------------------------------------------------------------
@@ -45,8 +47,7 @@ def test_lookup_by_email_ignores_case(client: httpx.Client) -> None:
 def test_lookup_miss_is_404_with_an_empty_list(client: httpx.Client) -> None:
     response = client.get("/subscribers", params={"email": "nobody@example.com"})
     assert response.status_code == 404
-    assert response.json() == {"subscribers": [],
-                               "error": "no subscriber with email nobody@example.com"}
+    assert response.json() == {"subscribers": [], "error": "no subscriber with email nobody@example.com"}
 
 
 def test_list_and_get_subscribers(client: httpx.Client) -> None:
@@ -59,8 +60,9 @@ def test_list_and_get_subscribers(client: httpx.Client) -> None:
 
 
 def test_create_from_json(client: httpx.Client, fresh_sandbox: Sandbox) -> None:
-    response = client.post("/subscribers", json={"email": "new@example.com", "first_name": "Nia",
-                                                 "tags": ["trial"]})
+    response = client.post(
+        "/subscribers", json={"email": "new@example.com", "first_name": "Nia", "tags": ["trial"]}
+    )
     assert response.status_code == 201
     created = response.json()
     assert created["id"] == "sub_3"
@@ -71,8 +73,10 @@ def test_create_from_json(client: httpx.Client, fresh_sandbox: Sandbox) -> None:
 
 @pytest.mark.parametrize("content_type", ["application/xml", "text/xml"])
 def test_create_from_xml(client: httpx.Client, content_type: str) -> None:
-    body = (b"<subscriber><email>x@example.com</email><first_name>Xia</first_name><phone/>"
-            b"<tags><tag>a</tag><tag>b</tag></tags></subscriber>")
+    body = (
+        b"<subscriber><email>x@example.com</email><first_name>Xia</first_name><phone/>"
+        b"<tags><tag>a</tag><tag>b</tag></tags></subscriber>"
+    )
     response = client.post("/subscribers", content=body, headers={"Content-Type": content_type})
     assert response.status_code == 201
     assert response.json()["first_name"] == "Xia"
@@ -81,8 +85,9 @@ def test_create_from_xml(client: httpx.Client, content_type: str) -> None:
 
 
 def test_create_from_form_with_repeated_tags(client: httpx.Client) -> None:
-    response = client.post("/subscribers", data={"email": "f@example.com", "last_name": "Form",
-                                                 "tags": ["one", "two"]})
+    response = client.post(
+        "/subscribers", data={"email": "f@example.com", "last_name": "Form", "tags": ["one", "two"]}
+    )
     assert response.status_code == 201
     assert response.json()["last_name"] == "Form"
     assert response.json()["tags"] == ["one", "two"]
@@ -90,19 +95,20 @@ def test_create_from_form_with_repeated_tags(client: httpx.Client) -> None:
 
 def test_create_from_multipart_records_files(client: httpx.Client) -> None:
     payload = bytes(range(256)) * 4 + b"\r\n--tricky\r\n"
-    response = client.post("/subscribers", data={"email": "m@example.com", "tags": "x, y"},
-                           files={"avatar": ("me.png", payload, "image/png")})
+    response = client.post(
+        "/subscribers",
+        data={"email": "m@example.com", "tags": "x, y"},
+        files={"avatar": ("me.png", payload, "image/png")},
+    )
     assert response.status_code == 201
     subscriber = response.json()
     assert subscriber["tags"] == ["x", "y"]
-    assert subscriber["attachments"] == [{"field": "avatar", "filename": "me.png",
-                                          "size": len(payload)}]
+    assert subscriber["attachments"] == [{"field": "avatar", "filename": "me.png", "size": len(payload)}]
 
 
 def test_create_from_a_chunked_body(client: httpx.Client) -> None:
     chunks = iter([b'{"email": "chunk', b'ed@example.com"}'])
-    response = client.post("/subscribers", content=chunks,
-                           headers={"Content-Type": "application/json"})
+    response = client.post("/subscribers", content=chunks, headers={"Content-Type": "application/json"})
     assert response.request.headers["Transfer-Encoding"] == "chunked"
     assert response.status_code == 201
     assert response.json()["email"] == "chunked@example.com"
@@ -114,25 +120,40 @@ def test_create_with_a_taken_email_is_409(client: httpx.Client) -> None:
     assert "sub_2" in response.json()["error"]
 
 
-@pytest.mark.parametrize(("kwargs", "status", "message"), [
-    ({"json": {"first_name": "No Mail"}}, 400, "'email' field is required"),
-    ({"json": {"email": "not-an-address"}}, 400, "must be an e-mail address"),
-    ({"json": ["a@example.com"]}, 400, "must be an object"),
-    ({"json": {"email": "t@example.com", "tags": 3}}, 400, "'tags'"),
-    ({"data": {"first_name": "No Mail"}}, 400, "'email' field is required"),
-    ({"content": b'{"email": ', "headers": {"Content-Type": "application/json"}}, 400,
-     "malformed JSON"),
-    ({"content": b"<subscriber><email>", "headers": {"Content-Type": "application/xml"}}, 400,
-     "malformed XML"),
-    ({"content": b"<email>a@example.com</email>", "headers": {"Content-Type": "text/xml"}}, 400,
-     "child elements"),
-    ({"content": b"--x--", "headers": {"Content-Type": "multipart/form-data"}}, 400,
-     "malformed multipart"),
-    ({"content": b"email=a@example.com", "headers": {"Content-Type": "text/plain"}}, 415,
-     "unsupported content type 'text/plain'"),
-])
-def test_create_rejects_bad_bodies(client: httpx.Client, kwargs: dict[str, object], status: int,
-                                   message: str) -> None:
+@pytest.mark.parametrize(
+    ("kwargs", "status", "message"),
+    [
+        ({"json": {"first_name": "No Mail"}}, 400, "'email' field is required"),
+        ({"json": {"email": "not-an-address"}}, 400, "must be an e-mail address"),
+        ({"json": ["a@example.com"]}, 400, "must be an object"),
+        ({"json": {"email": "t@example.com", "tags": 3}}, 400, "'tags'"),
+        ({"data": {"first_name": "No Mail"}}, 400, "'email' field is required"),
+        ({"content": b'{"email": ', "headers": {"Content-Type": "application/json"}}, 400, "malformed JSON"),
+        (
+            {"content": b"<subscriber><email>", "headers": {"Content-Type": "application/xml"}},
+            400,
+            "malformed XML",
+        ),
+        (
+            {"content": b"<email>a@example.com</email>", "headers": {"Content-Type": "text/xml"}},
+            400,
+            "child elements",
+        ),
+        (
+            {"content": b"--x--", "headers": {"Content-Type": "multipart/form-data"}},
+            400,
+            "malformed multipart",
+        ),
+        (
+            {"content": b"email=a@example.com", "headers": {"Content-Type": "text/plain"}},
+            415,
+            "unsupported content type 'text/plain'",
+        ),
+    ],
+)
+def test_create_rejects_bad_bodies(
+    client: httpx.Client, kwargs: dict[str, object], status: int, message: str
+) -> None:
     response = client.post("/subscribers", **kwargs)  # type: ignore[arg-type]
     assert response.status_code == status
     assert message in response.json()["error"]
@@ -140,8 +161,7 @@ def test_create_rejects_bad_bodies(client: httpx.Client, kwargs: dict[str, objec
 
 def test_put_replaces_and_patch_merges(client: httpx.Client) -> None:
     patched = client.patch("/subscribers/sub_1", json={"phone": "555"}).json()
-    assert (patched["phone"], patched["first_name"], patched["tags"]) == ("555", "Ada",
-                                                                          ["vip", "newsletter"])
+    assert (patched["phone"], patched["first_name"], patched["tags"]) == ("555", "Ada", ["vip", "newsletter"])
     put = client.put("/subscribers/sub_1", json={"email": "ada@lovelace.org", "first_name": "A"})
     assert put.status_code == 200
     assert put.json()["email"] == "ada@lovelace.org"
@@ -161,9 +181,15 @@ def test_delete(client: httpx.Client, fresh_sandbox: Sandbox) -> None:
     assert client.delete("/subscribers/sub_2").status_code == 404
 
 
-@pytest.mark.parametrize("url", ["/subscribers?email=ada@example.com",
-                                 "/subscribers?email=nobody@example.com",
-                                 "/subscribers/sub_1", "/subscribers/sub_9"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/subscribers?email=ada@example.com",
+        "/subscribers?email=nobody@example.com",
+        "/subscribers/sub_1",
+        "/subscribers/sub_9",
+    ],
+)
 def test_head_answers_like_get_without_a_body(client: httpx.Client, url: str) -> None:
     got, head = client.get(url), client.head(url)
     assert head.status_code == got.status_code
@@ -196,8 +222,7 @@ def test_discount_email_is_queued(client: httpx.Client, fresh_sandbox: Sandbox) 
     first = client.post("/emails/discount", json={"email": "ada@example.com"})
     second = client.post("/emails/discount", json={"email": "b@example.com", "code": "VIP20"})
     assert first.status_code == 202
-    assert first.json() == {"queued": True, "id": "mail_1", "email": "ada@example.com",
-                            "code": "WELCOME10"}
+    assert first.json() == {"queued": True, "id": "mail_1", "email": "ada@example.com", "code": "WELCOME10"}
     assert second.json()["id"] == "mail_2"
     assert [m["code"] for m in fresh_sandbox.state.emails_sent] == ["WELCOME10", "VIP20"]
     assert client.post("/emails/discount", json={"code": "X"}).status_code == 400
@@ -205,8 +230,9 @@ def test_discount_email_is_queued(client: httpx.Client, fresh_sandbox: Sandbox) 
 
 @pytest.mark.parametrize("method", ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
 def test_echo_reflects_the_request(client: httpx.Client, method: str) -> None:
-    response = client.request(method, "/echo?q=a+b&q=2", content=b"caf\xc3\xa9 \xff",
-                              headers={"X-Trace": "42"})
+    response = client.request(
+        method, "/echo?q=a+b&q=2", content=b"caf\xc3\xa9 \xff", headers={"X-Trace": "42"}
+    )
     echoed = response.json()
     assert response.status_code == 200
     assert (echoed["method"], echoed["path"], echoed["query"]) == (method, "/echo", "q=a+b&q=2")
@@ -249,8 +275,13 @@ def test_negative_content_length_is_400_and_closes(fresh_sandbox: Sandbox) -> No
 def test_connection_is_kept_alive_across_responses(fresh_sandbox: Sandbox) -> None:
     connection = http.client.HTTPConnection(fresh_sandbox.base_url.removeprefix("http://"))
     try:
-        for method, url in [("POST", "/nowhere"), ("GET", "/users"), ("DELETE", "/users"),
-                            ("GET", "/fault/status/204"), ("GET", "/subscribers/sub_1")]:
+        for method, url in [
+            ("POST", "/nowhere"),
+            ("GET", "/users"),
+            ("DELETE", "/users"),
+            ("GET", "/fault/status/204"),
+            ("GET", "/subscribers/sub_1"),
+        ]:
             connection.request(method, url, body=b"ignored" if method == "POST" else None)
             socket = connection.sock
             response = connection.getresponse()
@@ -266,30 +297,42 @@ def test_connection_is_kept_alive_across_responses(fresh_sandbox: Sandbox) -> No
 
 
 def test_soap_get_user(client: httpx.Client) -> None:
-    response = client.post("/soap/subscribers", content=soap_request("ada@example.com"),
-                           headers={"Content-Type": "text/xml; charset=utf-8"})
+    response = client.post(
+        "/soap/subscribers",
+        content=soap_request("ada@example.com"),
+        headers={"Content-Type": "text/xml; charset=utf-8"},
+    )
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/xml; charset=utf-8"
     body = xmltodict.parse(response.content)["soap:Envelope"]["soap:Body"]
     user = body["GetUserResponse"]["user"]
-    assert (user["@id"], user["name"], user["tags"]["tag"]) == ("sub_1", "Ada Lovelace",
-                                                                ["vip", "newsletter"])
+    assert (user["@id"], user["name"], user["tags"]["tag"]) == (
+        "sub_1",
+        "Ada Lovelace",
+        ["vip", "newsletter"],
+    )
 
 
 def test_soap_12_answers_in_kind(client: httpx.Client) -> None:
-    response = client.post("/soap/subscribers", content=soap_request("grace@example.com", SOAP_12),
-                           headers={"Content-Type": "application/soap+xml; charset=utf-8"})
+    response = client.post(
+        "/soap/subscribers",
+        content=soap_request("grace@example.com", SOAP_12),
+        headers={"Content-Type": "application/soap+xml; charset=utf-8"},
+    )
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("application/soap+xml")
     assert f'xmlns:soap="{SOAP_12}"' in response.text
     assert "<name>Grace Hopper</name>" in response.text
 
 
-@pytest.mark.parametrize(("body", "reason"), [
-    (soap_request("nobody@example.com"), "no subscriber with email nobody@example.com"),
-    (b"<soap:Envelope", "malformed XML"),
-    (b"<Envelope><Body/></Envelope>", "expected soap:Envelope/soap:Body/GetUser/email"),
-])
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (soap_request("nobody@example.com"), "no subscriber with email nobody@example.com"),
+        (b"<soap:Envelope", "malformed XML"),
+        (b"<Envelope><Body/></Envelope>", "expected soap:Envelope/soap:Body/GetUser/email"),
+    ],
+)
 def test_soap_fault(client: httpx.Client, body: bytes, reason: str) -> None:
     response = client.post("/soap/subscribers", content=body, headers={"Content-Type": "text/xml"})
     assert response.status_code == 500
@@ -299,8 +342,11 @@ def test_soap_fault(client: httpx.Client, body: bytes, reason: str) -> None:
 
 
 def test_soap_12_fault(client: httpx.Client) -> None:
-    response = client.post("/soap/subscribers", content=soap_request("nobody@example.com", SOAP_12),
-                           headers={"Content-Type": "application/soap+xml"})
+    response = client.post(
+        "/soap/subscribers",
+        content=soap_request("nobody@example.com", SOAP_12),
+        headers={"Content-Type": "application/soap+xml"},
+    )
     assert response.status_code == 500
     fault = xmltodict.parse(response.content)["soap:Envelope"]["soap:Body"]["soap:Fault"]
     assert fault["soap:Code"]["soap:Value"] == "soap:Sender"
@@ -440,7 +486,10 @@ def test_lifecycle() -> None:
 def test_serve_forever_prints_its_url_and_stops_on_ctrl_c() -> None:
     process = subprocess.Popen(
         [sys.executable, "-c", "from tui.sandbox import serve_forever; serve_forever()"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stdout is not None
         line = process.stdout.readline()

@@ -25,7 +25,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="hookbench",
         description="A terminal workbench for webhook modules. Without a command, opens the workbench.",
     )
-    parser.add_argument("--profiles", type=Path, default=Path("profiles"), help="profiles folder for the workbench (default ./profiles)")
+    parser.add_argument(
+        "--profiles",
+        type=Path,
+        default=Path("profiles"),
+        help="profiles folder for the workbench (default ./profiles)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = commands.add_parser("run", help="send a profile's request and print route and variables")
@@ -33,17 +38,36 @@ def build_parser() -> argparse.ArgumentParser:
     _add_variable_options(run)
     run.add_argument("--json", action="store_true", help="print one JSON object")
     run.add_argument("--dry-run", action="store_true", help="print the rendered request; send nothing")
-    run.add_argument("--max-body", type=_size, default=None, metavar="BYTES", help="response size cap (default 50MB; accepts k/M suffixes)")
+    run.add_argument(
+        "--max-body",
+        type=_size,
+        default=None,
+        metavar="BYTES",
+        help="response size cap (default 50MB; accepts k/M suffixes)",
+    )
     run.add_argument("--no-history", action="store_true", help="leave no record of this run in the history")
 
     paths = commands.add_parser("paths", help="print every leaf of a JSON or XML document as `path = value`")
     paths.add_argument("file", nargs="?", default="-", help="file to read, or - for stdin")
 
     sandbox = commands.add_parser("sandbox", help="run the embedded demo API")
-    sandbox.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765, which the example profiles use; 0 picks a free one)")
+    sandbox.add_argument(
+        "--port",
+        type=int,
+        default=8765,
+        help="port on 127.0.0.1 (default 8765, which the example profiles use; 0 picks a free one)",
+    )
 
-    demo = commands.add_parser("demo", help="start the sandbox and open the workbench on the example profiles")
-    demo.add_argument("--profiles", dest="demo_profiles", type=Path, default=None, help="profiles folder (default: the bundled examples)")
+    demo = commands.add_parser(
+        "demo", help="start the sandbox and open the workbench on the example profiles"
+    )
+    demo.add_argument(
+        "--profiles",
+        dest="demo_profiles",
+        type=Path,
+        default=None,
+        help="profiles folder (default: the bundled examples)",
+    )
 
     open_ = commands.add_parser("open", help="open one profile in the workbench")
     open_.add_argument("profile", type=Path)
@@ -60,7 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_variable_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="set a variable (repeatable; highest precedence)")
+    parser.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a variable (repeatable; highest precedence)",
+    )
     parser.add_argument("--vars-file", type=Path, help="TOML file of variables")
     parser.add_argument("--env-file", type=Path, help=".env file for {{env.NAME}}")
 

@@ -58,7 +58,9 @@ def format_result(module: Module, result: RunResult) -> str:
             else:
                 lines.append(f"  {name}  = {_value_text(row_value.value)}")
     if not result.ok and module.failure_variable:
-        lines.append(f"failure variable: {module.failure_variable} = {_value_text(result.published.get(module.failure_variable, ''))}")
+        lines.append(
+            f"failure variable: {module.failure_variable} = {_value_text(result.published.get(module.failure_variable, ''))}"
+        )
     return "\n".join(lines)
 
 

@@ -38,11 +38,24 @@ _Json = dict[str, Any]
 _CHUNK = 64 * 1024
 
 _INITIAL_SUBSCRIBERS: tuple[_Json, ...] = (
-    {"id": "sub_1", "email": "ada@example.com", "first_name": "Ada", "last_name": "Lovelace",
-     "phone": "+44 20 7946 0018", "tags": ["vip", "newsletter"],
-     "created": "2024-01-15T09:30:00+00:00"},
-    {"id": "sub_2", "email": "grace@example.com", "first_name": "Grace", "last_name": "Hopper",
-     "phone": "+1 202 555 0143", "tags": ["newsletter"], "created": "2024-02-09T14:05:00+00:00"},
+    {
+        "id": "sub_1",
+        "email": "ada@example.com",
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "phone": "+44 20 7946 0018",
+        "tags": ["vip", "newsletter"],
+        "created": "2024-01-15T09:30:00+00:00",
+    },
+    {
+        "id": "sub_2",
+        "email": "grace@example.com",
+        "first_name": "Grace",
+        "last_name": "Hopper",
+        "phone": "+1 202 555 0143",
+        "tags": ["newsletter"],
+        "created": "2024-02-09T14:05:00+00:00",
+    },
 )
 _BLANK_SUBSCRIBER: _Json = {"first_name": "", "last_name": "", "phone": "", "tags": []}
 _TEXT_FIELDS = ("email", "first_name", "last_name", "phone")
@@ -82,10 +95,13 @@ class SandboxState:
     def find(self, email: str | None) -> list[_Json]:
         """Subscribers whose e-mail matches case-insensitively; all of them for `None`."""
         with self.lock:
-            return copy.deepcopy([
-                s for s in self.subscribers.values()
-                if email is None or s["email"].casefold() == email.strip().casefold()
-            ])
+            return copy.deepcopy(
+                [
+                    s
+                    for s in self.subscribers.values()
+                    if email is None or s["email"].casefold() == email.strip().casefold()
+                ]
+            )
 
     def get(self, subscriber_id: str) -> _Json:
         """A copy of one subscriber; 404 if unknown."""
@@ -98,8 +114,13 @@ class SandboxState:
             self._check_unique(fields["email"])
             subscriber_id = f"sub_{next(self._ids)}"
             created = datetime.now(UTC).isoformat(timespec="seconds")
-            subscriber = {"id": subscriber_id, "email": fields["email"],
-                          **copy.deepcopy(_BLANK_SUBSCRIBER), **fields, "created": created}
+            subscriber = {
+                "id": subscriber_id,
+                "email": fields["email"],
+                **copy.deepcopy(_BLANK_SUBSCRIBER),
+                **fields,
+                "created": created,
+            }
             self.subscribers[subscriber_id] = subscriber
             return copy.deepcopy(subscriber)
 
@@ -110,8 +131,13 @@ class SandboxState:
             if "email" in fields:
                 self._check_unique(fields["email"], ignore=subscriber_id)
             base = _BLANK_SUBSCRIBER if replace else current
-            updated = {"id": subscriber_id, "email": current["email"], **copy.deepcopy(base),
-                       **fields, "created": current["created"]}
+            updated = {
+                "id": subscriber_id,
+                "email": current["email"],
+                **copy.deepcopy(base),
+                **fields,
+                "created": current["created"],
+            }
             self.subscribers[subscriber_id] = updated
             return copy.deepcopy(updated)
 
@@ -197,8 +223,9 @@ def _body_fields(request: _Request) -> tuple[_Json, list[_Json]]:
         return _collapse(parse_qsl(text, keep_blank_values=True)), []
     if kind == "multipart/form-data":
         return _multipart_fields(request.headers["Content-Type"], request.body)
-    raise _ApiError(415, f"unsupported content type {kind or '(none)'!r}: "
-                         "send JSON, XML, form or multipart data")
+    raise _ApiError(
+        415, f"unsupported content type {kind or '(none)'!r}: send JSON, XML, form or multipart data"
+    )
 
 
 def _json_fields(body: bytes) -> _Json:
@@ -217,8 +244,11 @@ def _xml_fields(body: bytes) -> _Json:
     except (ExpatError, ValueError) as exc:
         raise _ApiError(400, f"malformed XML body: {exc}") from None
     if not isinstance(root, dict):
-        raise _ApiError(400, "XML body must be one element with child elements, "
-                             "e.g. <subscriber><email>…</email></subscriber>")
+        raise _ApiError(
+            400,
+            "XML body must be one element with child elements, "
+            "e.g. <subscriber><email>…</email></subscriber>",
+        )
     return root
 
 
@@ -341,8 +371,7 @@ def _secure_profile(request: _Request) -> _Response:
     if scheme.lower() == "bearer" and token.strip() == DEMO_TOKEN:
         return _json(200, {"profile": {"name": "Demo Agent", "email": "agent@example.com"}})
     challenge = 'Bearer realm="hookbench"' + (', error="invalid_token"' if token else "")
-    raise _ApiError(401, f"send 'Authorization: Bearer {DEMO_TOKEN}'",
-                    {"WWW-Authenticate": challenge})
+    raise _ApiError(401, f"send 'Authorization: Bearer {DEMO_TOKEN}'", {"WWW-Authenticate": challenge})
 
 
 def _admin_reset(request: _Request) -> _Response:
@@ -351,21 +380,29 @@ def _admin_reset(request: _Request) -> _Response:
 
 
 def _echo(request: _Request) -> _Response:
-    headers = {name: ", ".join(request.headers.get_all(name, []))
-               for name in dict.fromkeys(request.headers.keys())}
-    return _json(200, {
-        "method": request.method, "path": request.path, "query": request.query,
-        "args": parse_qs(request.query, keep_blank_values=True), "headers": headers,
-        "body": request.body.decode("utf-8", "replace"),
-    })
+    headers = {
+        name: ", ".join(request.headers.get_all(name, [])) for name in dict.fromkeys(request.headers.keys())
+    }
+    return _json(
+        200,
+        {
+            "method": request.method,
+            "path": request.path,
+            "query": request.query,
+            "args": parse_qs(request.query, keep_blank_values=True),
+            "headers": headers,
+            "body": request.body.decode("utf-8", "replace"),
+        },
+    )
 
 
 # --- SOAP ----------------------------------------------------------------------------------
 
-_SOAP_NAMESPACES = {"1.1": "http://schemas.xmlsoap.org/soap/envelope/",
-                    "1.2": "http://www.w3.org/2003/05/soap-envelope"}
-_SOAP_CONTENT_TYPES = {"1.1": "text/xml; charset=utf-8",
-                       "1.2": "application/soap+xml; charset=utf-8"}
+_SOAP_NAMESPACES = {
+    "1.1": "http://schemas.xmlsoap.org/soap/envelope/",
+    "1.2": "http://www.w3.org/2003/05/soap-envelope",
+}
+_SOAP_CONTENT_TYPES = {"1.1": "text/xml; charset=utf-8", "1.2": "application/soap+xml; charset=utf-8"}
 _SUBSCRIBERS_NS = "urn:hookbench:subscribers"
 
 
@@ -373,8 +410,9 @@ def _soap_subscribers(request: _Request) -> _Response:
     """`GetUser(email)` in a SOAP 1.1 or 1.2 envelope; a soap:Fault (500) on any problem."""
     versions = {namespace: version for version, namespace in _SOAP_NAMESPACES.items()}
     try:  # names come back as "1.1:Envelope", whatever prefix the client chose
-        document = xmltodict.parse(request.body, process_namespaces=True,
-                                   namespaces={**versions, _SUBSCRIBERS_NS: None})
+        document = xmltodict.parse(
+            request.body, process_namespaces=True, namespaces={**versions, _SUBSCRIBERS_NS: None}
+        )
     except (ExpatError, ValueError) as exc:
         version = "1.2" if request.content_type == "application/soap+xml" else "1.1"
         return _soap_fault(version, f"malformed XML: {exc}")
@@ -385,8 +423,9 @@ def _soap_subscribers(request: _Request) -> _Response:
     found = request.state.find(email)
     if not found:
         return _soap_fault(version, f"no subscriber with email {email}")
-    return _soap_envelope(version, 200, f'<GetUserResponse xmlns="{_SUBSCRIBERS_NS}">'
-                                        f"{_user_xml(found[0])}</GetUserResponse>")
+    return _soap_envelope(
+        version, 200, f'<GetUserResponse xmlns="{_SUBSCRIBERS_NS}">{_user_xml(found[0])}</GetUserResponse>'
+    )
 
 
 def _dig(value: Any, *keys: str) -> Any:
@@ -398,29 +437,36 @@ def _dig(value: Any, *keys: str) -> Any:
 def _user_xml(subscriber: _Json) -> str:
     name = f"{subscriber['first_name']} {subscriber['last_name']}".strip()
     tags = "".join(f"<tag>{escape(tag)}</tag>" for tag in subscriber["tags"])
-    return (f"<user id={quoteattr(subscriber['id'])}><name>{escape(name)}</name>"
-            f"<email>{escape(subscriber['email'])}</email><tags>{tags}</tags></user>")
+    return (
+        f"<user id={quoteattr(subscriber['id'])}><name>{escape(name)}</name>"
+        f"<email>{escape(subscriber['email'])}</email><tags>{tags}</tags></user>"
+    )
 
 
 def _soap_fault(version: str, message: str) -> _Response:
     if version == "1.1":
         fault = f"<faultcode>soap:Client</faultcode><faultstring>{escape(message)}</faultstring>"
     else:
-        fault = ("<soap:Code><soap:Value>soap:Sender</soap:Value></soap:Code><soap:Reason>"
-                 f'<soap:Text xml:lang="en">{escape(message)}</soap:Text></soap:Reason>')
+        fault = (
+            "<soap:Code><soap:Value>soap:Sender</soap:Value></soap:Code><soap:Reason>"
+            f'<soap:Text xml:lang="en">{escape(message)}</soap:Text></soap:Reason>'
+        )
     return _soap_envelope(version, 500, f"<soap:Fault>{fault}</soap:Fault>")
 
 
 def _soap_envelope(version: str, status: int, body: str) -> _Response:
-    xml = (f'<?xml version="1.0" encoding="utf-8"?>\n<soap:Envelope xmlns:soap='
-           f'"{_SOAP_NAMESPACES[version]}"><soap:Body>{body}</soap:Body></soap:Envelope>')
+    xml = (
+        f'<?xml version="1.0" encoding="utf-8"?>\n<soap:Envelope xmlns:soap='
+        f'"{_SOAP_NAMESPACES[version]}"><soap:Body>{body}</soap:Body></soap:Envelope>'
+    )
     return _Response(status, xml.encode(), _SOAP_CONTENT_TYPES[version])
 
 
 # --- faults --------------------------------------------------------------------------------
 
-_PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
-                        "YPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
 _TEXT_LINE = b"The quick brown fox jumps over the lazy dog.\n"
 
 
@@ -493,8 +539,7 @@ def _bytes(request: _Request) -> _Response:
     if kind == "text":
         return _Response(200, _Stream(size, _fill(_TEXT_LINE, size)), "text/plain; charset=utf-8")
     if kind == "binary":
-        return _Response(200, _Stream(size, _fill(bytes(range(256)), size)),
-                         "application/octet-stream")
+        return _Response(200, _Stream(size, _fill(bytes(range(256)), size)), "application/octet-stream")
     raise _ApiError(400, f"'type' must be binary, json or text, got {kind!r}")
 
 
@@ -545,8 +590,11 @@ _ROUTES: tuple[tuple[str, str, _Endpoint], ...] = (
     (_ANY, r"/fault/redirect/(\d{1,4})", _redirect),
     (_ANY, r"/fault/binary", _constant(_PNG, "image/png")),
     (_ANY, r"/fault/latin1", _constant("café".encode("latin-1"), "text/plain; charset=iso-8859-1")),
-    (_ANY, r"/fault/json-latin1",
-     _constant('{"name": "café"}'.encode("latin-1"), "application/json; charset=iso-8859-1")),
+    (
+        _ANY,
+        r"/fault/json-latin1",
+        _constant('{"name": "café"}'.encode("latin-1"), "application/json; charset=iso-8859-1"),
+    ),
 )
 _COMPILED = tuple((method, re.compile(pattern), endpoint) for method, pattern, endpoint in _ROUTES)
 
@@ -596,8 +644,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         body = self._read_body()
         method = "GET" if self.command == "HEAD" else self.command
         endpoint, params = _route(method, unquote(url.path).rstrip("/") or "/")
-        return endpoint(_Request(self.command, url.path, url.query, self.headers, body,
-                                 self.server.state, params))
+        return endpoint(
+            _Request(self.command, url.path, url.query, self.headers, body, self.server.state, params)
+        )
 
     def _read_body(self) -> bytes:
         try:
@@ -668,8 +717,9 @@ class Sandbox:
         if self._server is not None:
             raise RuntimeError("the sandbox is already running")
         self._server = _Server((self.host, self.port), self.state)
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.1,),
-                                        name="hookbench-sandbox", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.1,), name="hookbench-sandbox", daemon=True
+        )
         self._thread.start()
         return self
 

@@ -29,10 +29,22 @@ def isolated_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def record(history: History, url: str, *, status: int = 200, profile: str = "users") -> str:
     """Record a run without a network (the pane only reads records)."""
     module = Module(name=profile, request=Request(url=url))
-    exchange = Exchange(status=status, reason_phrase="", http_version="HTTP/1.1", headers=(), body=b"",
-                        truncated=False, elapsed_ms=42.0, url=url)
-    result = RunResult(route="success" if status < 400 else "failure", reason=str(status),
-                       request=RenderedRequest(method="GET", url=url, headers=()), exchange=exchange)
+    exchange = Exchange(
+        status=status,
+        reason_phrase="",
+        http_version="HTTP/1.1",
+        headers=(),
+        body=b"",
+        truncated=False,
+        elapsed_ms=42.0,
+        url=url,
+    )
+    result = RunResult(
+        route="success" if status < 400 else "failure",
+        reason=str(status),
+        request=RenderedRequest(method="GET", url=url, headers=()),
+        exchange=exchange,
+    )
     summary = history.record(module, result, profile_path=Path(f"{profile}.toml"))
     assert summary is not None
     return summary.id
@@ -147,7 +159,9 @@ async def test_click_opens_a_record(history: History, ids: list[str]) -> None:
         assert pilot.app.posted == [("opened", ids[2])]
 
 
-async def test_refresh_records_picks_up_new_runs_and_keeps_the_highlight(history: History, ids: list[str]) -> None:
+async def test_refresh_records_picks_up_new_runs_and_keeps_the_highlight(
+    history: History, ids: list[str]
+) -> None:
     async with Host(history).run_test(size=(100, 20)) as pilot:
         await settle(pilot)
         pane = pilot.app.query_one(HistoryList)
@@ -175,5 +189,7 @@ async def test_empty_history_and_broken_records_are_shown_not_fatal(history: His
 
 
 def test_labels_take_a_summary_without_status() -> None:
-    summary = RecordSummary("x", "2026-11-28T18:45:12.000000Z", "POST", "http://h/", None, "failure", None, "")
+    summary = RecordSummary(
+        "x", "2026-11-28T18:45:12.000000Z", "POST", "http://h/", None, "failure", None, ""
+    )
     assert "---" in record_label(summary).plain

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import tomllib
 from pathlib import Path
 
-import tomllib
 from textual.widgets import Input, Select, TabbedContent
 
 from tests.app.conftest import PROFILES, click_node, find_node, send_and_wait
@@ -42,8 +42,12 @@ async def test_soap_response_paths_keep_prefixes_and_attributes(make_app, tmp_pa
         await send_and_wait(pilot)
         assert "SUCCESS" in status_text(app)
         tree = app.workbench.query_one(ResponseTree)
-        for path in ("soap:Envelope", "soap:Envelope.soap:Body", "soap:Envelope.soap:Body.GetUserResponse",
-                     "soap:Envelope.soap:Body.GetUserResponse.user"):
+        for path in (
+            "soap:Envelope",
+            "soap:Envelope.soap:Body",
+            "soap:Envelope.soap:Body.GetUserResponse",
+            "soap:Envelope.soap:Body.GetUserResponse.user",
+        ):
             await click_node(pilot, tree, find_node(tree, path))
         # a single <user> is an object: the bar says so rather than pretending it is a list
         assert "one element: an object, not a list" in path_bar_text(app)
@@ -117,7 +121,10 @@ async def test_save_reload_keeps_row_and_hand_written_comments(make_app, tmp_pat
     app2 = make_app(tmp_path, profile)
     async with app2.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert [r.name for r in app2.workbench.query_one(SetVariablesPanel).rows] == ["users.0.title", "users.0.name"]
+        assert [r.name for r in app2.workbench.query_one(SetVariablesPanel).rows] == [
+            "users.0.title",
+            "users.0.name",
+        ]
 
 
 async def test_timeout_shows_failure_with_reason(make_app, tmp_path: Path) -> None:
@@ -266,7 +273,9 @@ async def test_quit_with_unsaved_changes_asks_first(make_app, tmp_path: Path) ->
 
 
 async def test_flow_tab_runs_the_newsletter_flow_and_shows_a_step(make_app, fresh_sandbox) -> None:
-    app = make_app(PROFILES, PROFILES / "subscriber-lookup.toml", **{"source.email": "new.caller@example.com"})
+    app = make_app(
+        PROFILES, PROFILES / "subscriber-lookup.toml", **{"source.email": "new.caller@example.com"}
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         app.workbench.query_one("#response-tabs", TabbedContent).active = "tab-flow"
@@ -279,7 +288,11 @@ async def test_flow_tab_runs_the_newsletter_flow_and_shows_a_step(make_app, fres
         from tui.app.widgets.flow_view import FlowView
 
         view = app.workbench.query_one(FlowView)
-        assert [step.stem for step in view.steps] == ["subscriber-lookup", "subscriber-create", "send-discount"]
+        assert [step.stem for step in view.steps] == [
+            "subscriber-lookup",
+            "subscriber-create",
+            "send-discount",
+        ]
         assert [step.route for step in view.steps] == ["failure", "success", "success"]
         assert [mail["email"] for mail in fresh_sandbox.state.emails_sent] == ["new.caller@example.com"]
         # the last step is in the viewer; selecting the first shows its 404

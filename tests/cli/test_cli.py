@@ -32,7 +32,9 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def hookbench(*args: str | Path, env: dict[str, str] | None = None, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def hookbench(
+    *args: str | Path, env: dict[str, str] | None = None, stdin: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "tui", *map(str, args)],
         capture_output=True,
@@ -63,7 +65,9 @@ def test_run_prints_status_route_and_variables(sandbox: Sandbox) -> None:
 
 
 def test_run_json_is_one_parseable_object(sandbox: Sandbox) -> None:
-    done = hookbench("run", PROFILES / "subscriber-lookup.toml", "--json", "--var", f"base_url={sandbox.base_url}")
+    done = hookbench(
+        "run", PROFILES / "subscriber-lookup.toml", "--json", "--var", f"base_url={sandbox.base_url}"
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert set(result) == {"route", "status", "reason", "elapsed_ms", "variables"}
@@ -77,7 +81,14 @@ def test_run_json_is_one_parseable_object(sandbox: Sandbox) -> None:
 
 
 def test_failure_route_exits_1_with_reason_and_failure_variable(sandbox: Sandbox) -> None:
-    args = ("run", PROFILES / "subscriber-lookup.toml", "--var", f"base_url={sandbox.base_url}", "--var", "source.email=nobody@example.com")
+    args = (
+        "run",
+        PROFILES / "subscriber-lookup.toml",
+        "--var",
+        f"base_url={sandbox.base_url}",
+        "--var",
+        "source.email=nobody@example.com",
+    )
     done = hookbench(*args, "--json")
     assert done.returncode == 1, done.stderr
     result = json.loads(done.stdout)
@@ -106,26 +117,38 @@ def test_transport_failure_in_json_has_no_status(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    profile = write_profile(tmp_path, f"""
+    profile = write_profile(
+        tmp_path,
+        f"""
         name = "refused"
         [request]
         url = "http://127.0.0.1:{port}/users"
         [on_failure]
         variable = "down"
-    """)
+    """,
+    )
     done = hookbench("run", profile, "--json")
     assert done.returncode == 1
     result = json.loads(done.stdout)
     reason = f"connection refused by 127.0.0.1:{port}"
-    assert result == {"route": "failure", "status": None, "reason": reason, "elapsed_ms": None, "variables": {"down": reason}}
+    assert result == {
+        "route": "failure",
+        "status": None,
+        "reason": reason,
+        "elapsed_ms": None,
+        "variables": {"down": reason},
+    }
 
 
 def test_max_body_truncation_is_flagged(sandbox: Sandbox, tmp_path: Path) -> None:
-    profile = write_profile(tmp_path, """
+    profile = write_profile(
+        tmp_path,
+        """
         name = "big"
         [request]
         url = "{{base_url}}/fault/bytes?n=5000&type=text"
-    """)
+    """,
+    )
     done = hookbench("run", profile, "--max-body", "1k", "--var", f"base_url={sandbox.base_url}")
     assert done.returncode == 0, done.stderr
     assert " · 1.0 kB (truncated) · GET " in done.stdout.splitlines()[0]
@@ -138,7 +161,9 @@ def test_max_body_truncation_is_flagged(sandbox: Sandbox, tmp_path: Path) -> Non
 
 
 def test_dry_run_masks_secrets_and_sends_nothing(fresh_sandbox: Sandbox, tmp_path: Path) -> None:
-    profile = write_profile(tmp_path, """
+    profile = write_profile(
+        tmp_path,
+        """
         name = "create with secrets"
         [request]
         method = "POST"
@@ -150,9 +175,17 @@ def test_dry_run_masks_secrets_and_sends_nothing(fresh_sandbox: Sandbox, tmp_pat
         [request.body]
         content_type = "json"
         text = '{"email": "dry@example.com", "first_name": "{{env.API_TOKEN}}"}'
-    """)
+    """,
+    )
     token = "tok_9f8e7d6c"
-    done = hookbench("run", profile, "--dry-run", "--var", f"base_url={fresh_sandbox.base_url}", env=clean_env(API_TOKEN=token))
+    done = hookbench(
+        "run",
+        profile,
+        "--dry-run",
+        "--var",
+        f"base_url={fresh_sandbox.base_url}",
+        env=clean_env(API_TOKEN=token),
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
         f"POST {fresh_sandbox.base_url}/subscribers?key={MASK}",
@@ -172,7 +205,10 @@ def test_secure_example_needs_the_token_from_the_environment(sandbox: Sandbox) -
     base = ("run", PROFILES / "secure-profile.toml", "--var", f"base_url={sandbox.base_url}")
     missing = hookbench(*base)
     assert missing.returncode == 2
-    assert missing.stderr == "hookbench: error: unknown variable in header 'Authorization': env.HOOKBENCH_DEMO_TOKEN\n"
+    assert (
+        missing.stderr
+        == "hookbench: error: unknown variable in header 'Authorization': env.HOOKBENCH_DEMO_TOKEN\n"
+    )
     assert missing.stdout == ""
     wrong = hookbench(*base, env=clean_env(HOOKBENCH_DEMO_TOKEN="wrong-token"))
     assert wrong.returncode == 1
@@ -187,7 +223,9 @@ def test_secure_example_needs_the_token_from_the_environment(sandbox: Sandbox) -
 def echo_profile(tmp_path: Path) -> Path:
     write_profile(tmp_path, 'v = "vars-file"\n[env]\nT = "vars-file"\n', name="vars.toml")
     (tmp_path / ".env").write_text("# test values\nexport T='env-file'\n", encoding="utf-8")
-    return write_profile(tmp_path, """
+    return write_profile(
+        tmp_path,
+        """
         name = "echo"
         [request]
         url = "{{base_url}}/echo?v={{v}}&t={{env.T}}"
@@ -205,7 +243,9 @@ def echo_profile(tmp_path: Path) -> Path:
         [variables]
         v = "profile"
         "env.T" = "profile"
-    """, name="echo.toml")
+    """,
+        name="echo.toml",
+    )
 
 
 @pytest.mark.parametrize(
@@ -218,7 +258,9 @@ def echo_profile(tmp_path: Path) -> Path:
         (("vars", "envfile", "process", "var"), "cli", "cli"),
     ],
 )
-def test_variable_precedence(sandbox: Sandbox, echo_profile: Path, layers: tuple[str, ...], v_seen: str, t_seen: str) -> None:
+def test_variable_precedence(
+    sandbox: Sandbox, echo_profile: Path, layers: tuple[str, ...], v_seen: str, t_seen: str
+) -> None:
     folder = echo_profile.parent
     args: list[str | Path] = ["run", echo_profile, "--json", "--var", f"base_url={sandbox.base_url}"]
     env = clean_env()
@@ -237,7 +279,9 @@ def test_variable_precedence(sandbox: Sandbox, echo_profile: Path, layers: tuple
 
 
 def test_var_value_may_contain_equals_and_spaces(sandbox: Sandbox, echo_profile: Path) -> None:
-    done = hookbench("run", echo_profile, "--json", "--var", f"base_url={sandbox.base_url}", "--var", "v=a=b & c")
+    done = hookbench(
+        "run", echo_profile, "--json", "--var", f"base_url={sandbox.base_url}", "--var", "v=a=b & c"
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["variables"]["v_seen"] == "a=b & c"
 
@@ -246,7 +290,9 @@ def test_var_value_may_contain_equals_and_spaces(sandbox: Sandbox, echo_profile:
 
 
 def test_unknown_placeholder_is_named_and_nothing_is_sent(fresh_sandbox: Sandbox, tmp_path: Path) -> None:
-    profile = write_profile(tmp_path, """
+    profile = write_profile(
+        tmp_path,
+        """
         name = "create"
         [request]
         method = "POST"
@@ -254,7 +300,8 @@ def test_unknown_placeholder_is_named_and_nothing_is_sent(fresh_sandbox: Sandbox
         [request.body]
         content_type = "json"
         text = '{"email": "hole@example.com", "first_name": "{{first_nmae}}"}'
-    """)
+    """,
+    )
     done = hookbench("run", profile, "--var", f"base_url={fresh_sandbox.base_url}", "--var", "first_name=Ann")
     assert done.returncode == 2
     assert done.stdout == ""
@@ -266,7 +313,9 @@ def test_unknown_placeholder_is_named_and_nothing_is_sent(fresh_sandbox: Sandbox
 
 
 def test_body_not_well_formed_after_rendering_exits_2(tmp_path: Path) -> None:
-    profile = write_profile(tmp_path, """
+    profile = write_profile(
+        tmp_path,
+        """
         name = "json"
         [request]
         method = "POST"
@@ -274,19 +323,26 @@ def test_body_not_well_formed_after_rendering_exits_2(tmp_path: Path) -> None:
         [request.body]
         content_type = "json"
         text = '{"n": {{n}}}'
-    """)
+    """,
+    )
     done = hookbench("run", profile, "--var", "n=1,")
     assert done.returncode == 2
-    assert done.stderr == "hookbench: error: JSON body is not valid after rendering: Expecting property name enclosed in double quotes at line 1, column 9\n"
+    assert (
+        done.stderr
+        == "hookbench: error: JSON body is not valid after rendering: Expecting property name enclosed in double quotes at line 1, column 9\n"
+    )
 
 
 def test_invalid_toml_names_the_file_and_line(tmp_path: Path) -> None:
-    profile = write_profile(tmp_path, """
+    profile = write_profile(
+        tmp_path,
+        """
         name = "broken"
 
         [request]
         url = "http://example.test/
-    """)
+    """,
+    )
     done = hookbench("run", profile)
     assert done.returncode == 2
     assert done.stdout == ""
@@ -297,11 +353,23 @@ def test_invalid_toml_names_the_file_and_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("body", "fragments"),
     [
-        ('[request]\nmethod = "SEND"\nurl = "http://example.test/"\n', ["request.method: unknown method 'SEND'", "(line 2)"]),
-        ('[request]\nurl = "http://example.test/"\n[[set_variables]]\nname = "a"\ntype = "contact"\ntarget = "x"\n', ["set_variables[0].type: unknown type 'contact'", "(line 5)"]),
-        ('[request]\nurl = "http://example.test/"\n[[set_variables]]\nname = "a"\ntype = "routing"\ntarget = "queue"\n', ["set_variables[0].target: unknown routing target 'queue'", "inbound_number", "(line 6)"]),
+        (
+            '[request]\nmethod = "SEND"\nurl = "http://example.test/"\n',
+            ["request.method: unknown method 'SEND'", "(line 2)"],
+        ),
+        (
+            '[request]\nurl = "http://example.test/"\n[[set_variables]]\nname = "a"\ntype = "contact"\ntarget = "x"\n',
+            ["set_variables[0].type: unknown type 'contact'", "(line 5)"],
+        ),
+        (
+            '[request]\nurl = "http://example.test/"\n[[set_variables]]\nname = "a"\ntype = "routing"\ntarget = "queue"\n',
+            ["set_variables[0].target: unknown routing target 'queue'", "inbound_number", "(line 6)"],
+        ),
         ('[request]\nmethod = "GET"\n', ["request.url: is missing"]),
-        ('[request]\nurl = "http://example.test/"\ntimeout = "1s"\n', ["request.timeout: must be a positive number of seconds", "(line 3)"]),
+        (
+            '[request]\nurl = "http://example.test/"\ntimeout = "1s"\n',
+            ["request.timeout: must be a positive number of seconds", "(line 3)"],
+        ),
     ],
     ids=["method", "type", "target", "url", "timeout"],
 )
@@ -321,10 +389,19 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     (tmp_path / "bad.env").write_text("NOT AN ASSIGNMENT\n", encoding="utf-8")
     cases = [
         (("run",), "the following arguments are required: profile"),
-        (("run", tmp_path / "absent.toml"), f"hookbench: error: {tmp_path / 'absent.toml'}: no such profile file"),
+        (
+            ("run", tmp_path / "absent.toml"),
+            f"hookbench: error: {tmp_path / 'absent.toml'}: no such profile file",
+        ),
         (("run", users, "--var", "oops"), "hookbench: error: --var 'oops': expected NAME=VALUE"),
-        (("run", users, "--vars-file", tmp_path / "none.toml"), f"hookbench: error: --vars-file {tmp_path / 'none.toml'}: cannot read: No such file or directory"),
-        (("run", users, "--env-file", tmp_path / "bad.env"), f"hookbench: error: --env-file {tmp_path / 'bad.env'}: line 1: expected NAME=value"),
+        (
+            ("run", users, "--vars-file", tmp_path / "none.toml"),
+            f"hookbench: error: --vars-file {tmp_path / 'none.toml'}: cannot read: No such file or directory",
+        ),
+        (
+            ("run", users, "--env-file", tmp_path / "bad.env"),
+            f"hookbench: error: --env-file {tmp_path / 'bad.env'}: line 1: expected NAME=value",
+        ),
         (("frobnicate",), "invalid choice: 'frobnicate'"),
     ]
     for args, message in cases:
@@ -339,13 +416,38 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 
 EXAMPLES: dict[str, tuple[int, str, dict[str, object]]] = {
     "users.toml": (0, "success", {"title": "Ms"}),
-    "subscriber-lookup.toml": (0, "success", {"subscriber_id": "sub_1", "details.user_first_name": "Ada", "details.tags": ["vip", "newsletter"]}),
-    "subscriber-details.toml": (0, "success", {"details.user_first_name": "Ada", "details.user_last_name": "Lovelace", "details.user_email_address": "ada@example.com", "details.tags": ["vip", "newsletter"]}),
-    "subscriber-create.toml": (0, "success", {"subscriber_id": "sub_3", "source.email": "new.customer@example.com"}),
+    "subscriber-lookup.toml": (
+        0,
+        "success",
+        {"subscriber_id": "sub_1", "details.user_first_name": "Ada", "details.tags": ["vip", "newsletter"]},
+    ),
+    "subscriber-details.toml": (
+        0,
+        "success",
+        {
+            "details.user_first_name": "Ada",
+            "details.user_last_name": "Lovelace",
+            "details.user_email_address": "ada@example.com",
+            "details.tags": ["vip", "newsletter"],
+        },
+    ),
+    "subscriber-create.toml": (
+        0,
+        "success",
+        {"subscriber_id": "sub_3", "source.email": "new.customer@example.com"},
+    ),
     "subscriber-create-form.toml": (0, "success", {"subscriber_id": "sub_3"}),
     "subscriber-update.toml": (0, "success", {"source.phone_number": "+1 202 555 0199"}),
     "send-discount.toml": (0, "success", {"discount_email_id": "mail_1", "discount_code": "WELCOME10"}),
-    "soap-lookup.toml": (0, "success", {"linked_id.custom_database": "sub_2", "details.user_full_name": "Grace Hopper", "first_tag": "newsletter"}),
+    "soap-lookup.toml": (
+        0,
+        "success",
+        {
+            "linked_id.custom_database": "sub_2",
+            "details.user_full_name": "Grace Hopper",
+            "first_tag": "newsletter",
+        },
+    ),
     "secure-profile.toml": (0, "success", {}),
     "slow-timeout.toml": (1, "failure", {"slow_failed": "timeout after 1 s"}),
 }
@@ -387,7 +489,9 @@ def test_multipart_attachment_is_relative_to_the_profile(fresh_sandbox: Sandbox,
     folder = tmp_path / "profiles"
     (folder / "files").mkdir(parents=True)
     shutil.copy(DATA / "attachment.txt", folder / "files" / "cv.txt")
-    profile = write_profile(folder, """
+    profile = write_profile(
+        folder,
+        """
         name = "upload"
         [request]
         method = "POST"
@@ -397,16 +501,22 @@ def test_multipart_attachment_is_relative_to_the_profile(fresh_sandbox: Sandbox,
         [request.body.fields]
         email = "upload@example.com"
         cv = "@files/cv.txt"
-    """)
+    """,
+    )
     done = hookbench("run", profile, "--var", f"base_url={fresh_sandbox.base_url}", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[1] == "route: SUCCESS — 201 Created"
     [created] = fresh_sandbox.state.find("upload@example.com")
-    assert created["attachments"] == [{"field": "cv", "filename": "cv.txt", "size": (DATA / "attachment.txt").stat().st_size}]
+    assert created["attachments"] == [
+        {"field": "cv", "filename": "cv.txt", "size": (DATA / "attachment.txt").stat().st_size}
+    ]
     (folder / "files" / "cv.txt").unlink()
     missing = hookbench("run", profile, "--var", f"base_url={fresh_sandbox.base_url}", cwd=tmp_path)
     assert missing.returncode == 2
-    assert "hookbench: error: body field 'cv': cannot attach 'files/cv.txt': No such file or directory" in missing.stderr
+    assert (
+        "hookbench: error: body field 'cv': cannot attach 'files/cv.txt': No such file or directory"
+        in missing.stderr
+    )
 
 
 # --------------------------------------------------------------------------- paths
@@ -463,7 +573,10 @@ def test_paths_from_stdin() -> None:
 @pytest.mark.parametrize(
     ("stdin", "message"),
     [
-        ('{"users": [1, 2,', "hookbench: error: stdin: body is not JSON: Expecting value at line 1, column 17\n"),
+        (
+            '{"users": [1, 2,',
+            "hookbench: error: stdin: body is not JSON: Expecting value at line 1, column 17\n",
+        ),
         ("<a>\n<b></a>", "hookbench: error: stdin: body is not XML: mismatched tag: line 2, column 5\n"),
         ("   \n", "hookbench: error: stdin: empty document\n"),
         ("hello", "hookbench: error: stdin: body is not JSON: Expecting value at line 1, column 1\n"),
@@ -508,7 +621,14 @@ def test_headless_commands_do_not_import_textual(tmp_path: Path) -> None:
             loaded[name] = sorted(m for m in sys.modules if m.split(".")[0] == "textual")
         print(json.dumps(loaded))
     """)
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=clean_env(), timeout=60, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"import": [], "paths": [], "dry-run": []}
 
@@ -531,7 +651,10 @@ def test_console_script_behaves_like_python_m_tui() -> None:
 def test_sandbox_command_prints_its_url_and_serves() -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "tui", "sandbox", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_env(),
     )
     try:
         assert process.stdout is not None

@@ -20,7 +20,11 @@ LOOKUP = PROFILES / "subscriber-lookup.toml"
 def flow(*args: object, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "tui", "flow", *map(str, args)],
-        check=False, cwd=cwd, capture_output=True, text=True, timeout=30,
+        check=False,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
 
 
@@ -77,7 +81,10 @@ def test_flow_ending_on_a_failure_route_exits_1(sandbox: Sandbox, tmp_path: Path
 
 
 def test_missing_route_target_exits_2_before_sending_anything(fresh_sandbox: Sandbox, tmp_path: Path) -> None:
-    write(tmp_path, "signup", """
+    write(
+        tmp_path,
+        "signup",
+        """
         [request]
         method = "POST"
         url = "{{base_url}}/subscribers"
@@ -85,7 +92,8 @@ def test_missing_route_target_exits_2_before_sending_anything(fresh_sandbox: San
         text = '{"email": "x@example.com"}'
         [routes]
         success = "welcome-mail"
-    """)
+    """,
+    )
     done = flow(tmp_path / "signup.toml", "--var", base(fresh_sandbox))
     assert done.returncode == 2
     assert done.stdout == ""
@@ -116,13 +124,22 @@ def test_unknown_placeholder_mid_flow_exits_2_naming_the_step(sandbox: Sandbox, 
     assert cases[1].find("error") is not None and "nowhere" in cases[1].find("error").get("message", "")
 
 
-def test_junit_report_one_case_per_step_and_failures_only_where_unexpected(fresh_sandbox: Sandbox, tmp_path: Path) -> None:
+def test_junit_report_one_case_per_step_and_failures_only_where_unexpected(
+    fresh_sandbox: Sandbox, tmp_path: Path
+) -> None:
     report = tmp_path / "reports" / "flow.xml"
-    done = flow(LOOKUP, "--var", base(fresh_sandbox), "--var", "source.email=zoe@example.com", "--junit", report)
+    done = flow(
+        LOOKUP, "--var", base(fresh_sandbox), "--var", "source.email=zoe@example.com", "--junit", report
+    )
     assert done.returncode == 0, done.stderr
     suite = ET.parse(report).getroot().find("testsuite")
     assert suite is not None
-    assert (suite.get("name"), suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("subscriber-lookup", "3", "1", "0")
+    assert (suite.get("name"), suite.get("tests"), suite.get("failures"), suite.get("errors")) == (
+        "subscriber-lookup",
+        "3",
+        "1",
+        "0",
+    )
     cases = suite.findall("testcase")
     assert [(c.get("classname"), c.get("name")) for c in cases] == [
         ("subscriber-lookup", "subscriber-lookup"),
@@ -140,7 +157,9 @@ def test_junit_report_one_case_per_step_and_failures_only_where_unexpected(fresh
     shutil.copytree(PROFILES, folder)
     lookup = folder / "subscriber-lookup.toml"
     lookup.write_text(lookup.read_text().replace("[routes]\n", '[routes]\nexpect = "failure"\n'))
-    done = flow(lookup, "--var", base(fresh_sandbox), "--var", "source.email=yan@example.com", "--junit", report)
+    done = flow(
+        lookup, "--var", base(fresh_sandbox), "--var", "source.email=yan@example.com", "--junit", report
+    )
     assert done.returncode == 0, done.stderr
     suite = ET.parse(report).getroot().find("testsuite")
     assert suite is not None and (suite.get("tests"), suite.get("failures")) == ("3", "0")
@@ -148,7 +167,9 @@ def test_junit_report_one_case_per_step_and_failures_only_where_unexpected(fresh
 
 
 def test_flow_ending_on_an_expected_failure_exits_0(sandbox: Sandbox, tmp_path: Path) -> None:
-    write(tmp_path, "gone", '[request]\nurl = "{{base_url}}/fault/status/410"\n[routes]\nexpect = "failure"\n')
+    write(
+        tmp_path, "gone", '[request]\nurl = "{{base_url}}/fault/status/410"\n[routes]\nexpect = "failure"\n'
+    )
     done = flow(tmp_path / "gone.toml", "--var", base(sandbox), "--junit", tmp_path / "r.xml")
     assert done.returncode == 0, done.stderr
     assert "failure (expected)" in done.stdout and "that failure was expected" in done.stdout
@@ -170,7 +191,10 @@ def test_dry_run_prints_graph_and_requests_and_sends_nothing(fresh_sandbox: Sand
 
 
 def test_dry_run_masks_secrets_and_names_unknown_placeholders_per_module(tmp_path: Path) -> None:
-    write(tmp_path, "login", """
+    write(
+        tmp_path,
+        "login",
+        """
         [request]
         url = "http://127.0.0.1:9/login"
         [request.headers]
@@ -181,7 +205,8 @@ def test_dry_run_masks_secrets_and_names_unknown_placeholders_per_module(tmp_pat
         [routes]
         success = "order"
         failure = "alert"
-    """)
+    """,
+    )
     write(tmp_path, "order", '[request]\nurl = "http://127.0.0.1:9/orders?s={{session}}"\n')
     write(tmp_path, "alert", '[request]\nurl = "http://127.0.0.1:9/alert?to={{pager}}"\n')
     env = tmp_path / ".env"
@@ -189,7 +214,10 @@ def test_dry_run_masks_secrets_and_names_unknown_placeholders_per_module(tmp_pat
     done = flow(tmp_path / "login.toml", "--env-file", env, "--dry-run")
     assert "s3cr3t-value" not in done.stdout + done.stderr
     assert "Authorization: Bearer ••••••" in done.stdout
-    assert "[2] order" in done.stdout and "not rendered: unknown variable session (set at run time by login)" in done.stdout
+    assert (
+        "[2] order" in done.stdout
+        and "not rendered: unknown variable session (set at run time by login)" in done.stdout
+    )
     assert "[3] alert" in done.stdout and "not rendered: unknown variable pager\n" in done.stdout + "\n"
     # `pager` can come from no step: a run would stop there, so the dry run says so
     assert done.returncode == 2
@@ -203,7 +231,9 @@ def test_flow_command_imports_no_textual_and_agrees_on_max_steps() -> None:
         "assert c.DEFAULT_MAX_STEPS == f.DEFAULT_MAX_STEPS;"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))"
     )
-    done = subprocess.run([sys.executable, "-c", code], check=False, cwd=ROOT, capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [sys.executable, "-c", code], check=False, cwd=ROOT, capture_output=True, text=True, timeout=30
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
 
@@ -219,9 +249,24 @@ def test_each_step_is_recorded_in_history_unless_no_history(fresh_sandbox: Sandb
     env = {**os.environ, "HOOKBENCH_HISTORY_DIR": str(tmp_path / "history")}
 
     def hookbench(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "tui", *args],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=60,
+        )
 
-    quiet = hookbench("flow", str(LOOKUP), "--var", base(fresh_sandbox), "--var", "source.email=x@example.com", "--no-history")
+    quiet = hookbench(
+        "flow",
+        str(LOOKUP),
+        "--var",
+        base(fresh_sandbox),
+        "--var",
+        "source.email=x@example.com",
+        "--no-history",
+    )
     assert quiet.returncode == 0, quiet.stderr
     assert json.loads(hookbench("history", "--json", "--profiles", str(PROFILES)).stdout or "[]") == []
     done = hookbench("flow", str(LOOKUP), "--var", base(fresh_sandbox), "--var", "source.email=y@example.com")

@@ -45,7 +45,12 @@ def env(**extra: str) -> dict[str, str]:
 def hookbench(*args: str | Path, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "tui", *map(str, args)],
-        capture_output=True, text=True, input="", env=env(**(extra_env or {})), cwd=ROOT, timeout=60,
+        capture_output=True,
+        text=True,
+        input="",
+        env=env(**(extra_env or {})),
+        cwd=ROOT,
+        timeout=60,
     )
 
 
@@ -56,7 +61,9 @@ def write_profile(folder: Path, text: str, name: str = "profile.toml") -> Path:
 
 
 def echo_profile(folder: Path, sandbox: Sandbox, name: str = "echo.toml", *, path: str = "/echo") -> Path:
-    return write_profile(folder, f"""
+    return write_profile(
+        folder,
+        f"""
         name = "Echo"
         [request]
         method = "POST"
@@ -72,7 +79,9 @@ def echo_profile(folder: Path, sandbox: Sandbox, name: str = "echo.toml", *, pat
         [[set_variables]]
         name = "method"
         target = "echoed"
-    """, name=name)
+    """,
+        name=name,
+    )
 
 
 def listed(profiles: Path, *args: str) -> list[dict]:
@@ -92,7 +101,12 @@ def test_run_records_and_history_lists(sandbox: Sandbox, profiles: Path, isolate
     records = listed(profiles)
     assert len(records) == 1
     record = records[0]
-    assert (record["method"], record["status"], record["route"], record["profile"]) == ("POST", 200, "success", "echo")
+    assert (record["method"], record["status"], record["route"], record["profile"]) == (
+        "POST",
+        200,
+        "success",
+        "echo",
+    )
     assert record["url"] == f"{sandbox.base_url}/echo?q=a%20b&n=1"
     folder = History.for_profiles(profiles).root
     assert folder.parent == isolated_history
@@ -101,7 +115,9 @@ def test_run_records_and_history_lists(sandbox: Sandbox, profiles: Path, isolate
 
     text = hookbench("history", "--profiles", profiles)
     assert text.returncode == 0 and text.stdout.startswith(record["id"])
-    assert "POST" in text.stdout and "200" in text.stdout and "success" in text.stdout and "echo" in text.stdout
+    assert (
+        "POST" in text.stdout and "200" in text.stdout and "success" in text.stdout and "echo" in text.stdout
+    )
 
 
 def test_global_profiles_option_selects_the_history_too(sandbox: Sandbox, profiles: Path) -> None:
@@ -112,7 +128,9 @@ def test_global_profiles_option_selects_the_history_too(sandbox: Sandbox, profil
 
 def test_limit_and_filter(sandbox: Sandbox, profiles: Path) -> None:
     ok = echo_profile(profiles, sandbox, "ok.toml")
-    missing = write_profile(profiles, f'[request]\nurl = "{sandbox.base_url}/fault/status/404"\n', name="missing.toml")
+    missing = write_profile(
+        profiles, f'[request]\nurl = "{sandbox.base_url}/fault/status/404"\n', name="missing.toml"
+    )
     for path in (ok, missing, ok):
         hookbench("run", path, extra_env={"HB_TOKEN": "t0k"})
     assert [r["profile"] for r in listed(profiles)] == ["ok", "missing", "ok"]
@@ -122,7 +140,9 @@ def test_limit_and_filter(sandbox: Sandbox, profiles: Path) -> None:
     assert len(listed(profiles, "--filter", "ok")) == 2
 
 
-def test_no_history_and_dry_run_leave_nothing(sandbox: Sandbox, profiles: Path, isolated_history: Path) -> None:
+def test_no_history_and_dry_run_leave_nothing(
+    sandbox: Sandbox, profiles: Path, isolated_history: Path
+) -> None:
     path = echo_profile(profiles, sandbox)
     assert hookbench("run", path, "--no-history", extra_env={"HB_TOKEN": "t0k"}).returncode == 0
     assert hookbench("run", path, "--dry-run", extra_env={"HB_TOKEN": "t0k"}).returncode == 0
@@ -131,10 +151,16 @@ def test_no_history_and_dry_run_leave_nothing(sandbox: Sandbox, profiles: Path, 
     assert empty.returncode == 0 and empty.stdout == "" and "no recorded runs" in empty.stderr
 
 
-def test_an_unwritable_history_warns_but_keeps_the_exit_code(sandbox: Sandbox, profiles: Path, tmp_path: Path) -> None:
+def test_an_unwritable_history_warns_but_keeps_the_exit_code(
+    sandbox: Sandbox, profiles: Path, tmp_path: Path
+) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    done = hookbench("run", echo_profile(profiles, sandbox), extra_env={"HB_TOKEN": "t0k", "HOOKBENCH_HISTORY_DIR": str(blocker)})
+    done = hookbench(
+        "run",
+        echo_profile(profiles, sandbox),
+        extra_env={"HB_TOKEN": "t0k", "HOOKBENCH_HISTORY_DIR": str(blocker)},
+    )
     assert done.returncode == 0
     assert "hookbench: warning: could not record the run" in done.stderr
 
@@ -142,7 +168,9 @@ def test_an_unwritable_history_warns_but_keeps_the_exit_code(sandbox: Sandbox, p
 # --------------------------------------------------------------------------- secrets scan
 
 
-def test_secrets_never_reach_a_history_file(sandbox: Sandbox, httpbin, profiles: Path, isolated_history: Path) -> None:
+def test_secrets_never_reach_a_history_file(
+    sandbox: Sandbox, httpbin, profiles: Path, isolated_history: Path
+) -> None:
     secrets = {
         "HB_URL_SECRET": "url-secret-a1b2c3",
         "HB_BODY_SECRET": "body-secret-d4e5f6",
@@ -160,20 +188,32 @@ def test_secrets_never_reach_a_history_file(sandbox: Sandbox, httpbin, profiles:
         content_type = "json"
         text = '{"password": "{{env.HB_BODY_SECRET}}", "visible": "plain"}'
     """
-    echo = write_profile(profiles, f"""
+    echo = write_profile(
+        profiles,
+        f"""
         [request]
         method = "POST"
         url = "{sandbox.base_url}/echo?token={{{{env.HB_URL_SECRET}}}}"
         log_request_body = true
         log_response_body = true
-    """ + textwrap.dedent(headers) + textwrap.dedent(body), name="echo-secrets.toml")
-    cookies = write_profile(profiles, f"""
+    """
+        + textwrap.dedent(headers)
+        + textwrap.dedent(body),
+        name="echo-secrets.toml",
+    )
+    cookies = write_profile(
+        profiles,
+        f"""
         [request]
         method = "POST"
         url = "{httpbin.url}/response-headers?Set-Cookie=sid%3D{{{{env.HB_COOKIE_SECRET}}}}&token={{{{env.HB_URL_SECRET}}}}"
         log_request_body = true
         log_response_body = true
-    """ + textwrap.dedent(headers) + textwrap.dedent(body), name="httpbin-secrets.toml")
+    """
+        + textwrap.dedent(headers)
+        + textwrap.dedent(body),
+        name="httpbin-secrets.toml",
+    )
     for path in (echo, cookies):
         done = hookbench("run", path, "--json", extra_env=secrets)
         assert done.returncode == 0, done.stderr
@@ -212,7 +252,9 @@ def test_replay_sends_the_same_request_and_is_recorded(sandbox: Sandbox, profile
     path = echo_profile(profiles, sandbox)
     first = hookbench("run", path, "--json", extra_env={"HB_TOKEN": "tok-1"})
     original = listed(profiles)[0]
-    again = hookbench("history", "--profiles", profiles, "replay", original["id"], "--json", extra_env={"HB_TOKEN": "tok-1"})
+    again = hookbench(
+        "history", "--profiles", profiles, "replay", original["id"], "--json", extra_env={"HB_TOKEN": "tok-1"}
+    )
     assert again.returncode == 0, again.stderr
     first_json, again_json = json.loads(first.stdout), json.loads(again.stdout)
     first_json.pop("elapsed_ms"), again_json.pop("elapsed_ms")
@@ -228,25 +270,38 @@ def test_replay_sends_the_same_request_and_is_recorded(sandbox: Sandbox, profile
     assert echoed[0]["headers"]["X-Custom"] == "custom value"
     assert echoed[0]["body"] == '{"greeting": "hello", "n": 2}'
 
-    quiet = hookbench("history", "--profiles", profiles, "replay", original["id"], "--no-history", extra_env={"HB_TOKEN": "tok-1"})
+    quiet = hookbench(
+        "history",
+        "--profiles",
+        profiles,
+        "replay",
+        original["id"],
+        "--no-history",
+        extra_env={"HB_TOKEN": "tok-1"},
+    )
     assert quiet.returncode == 0 and quiet.stdout.startswith("200 OK")
     assert len(listed(profiles)) == 2
 
 
 def test_replay_exit_codes_follow_run(sandbox: Sandbox, profiles: Path) -> None:
-    path = write_profile(profiles, f'[request]\nurl = "{sandbox.base_url}/fault/status/404"\n', name="nf.toml")
+    path = write_profile(
+        profiles, f'[request]\nurl = "{sandbox.base_url}/fault/status/404"\n', name="nf.toml"
+    )
     assert hookbench("run", path).returncode == 1
     done = hookbench("history", "--profiles", profiles, "replay", listed(profiles)[0]["id"])
     assert done.returncode == 1 and "route: FAILURE" in done.stdout
 
 
 def test_replaying_a_masked_secret_is_refused(sandbox: Sandbox, profiles: Path) -> None:
-    path = write_profile(profiles, f"""
+    path = write_profile(
+        profiles,
+        f"""
         [request]
         url = "{sandbox.base_url}/echo"
         [request.headers]
         X-Api-Key = "literal-key-value"
-    """)
+    """,
+    )
     hookbench("run", path)
     done = hookbench("history", "--profiles", profiles, "replay", listed(profiles)[0]["id"])
     assert done.returncode == 2
@@ -259,8 +314,14 @@ def test_replaying_a_masked_secret_is_refused(sandbox: Sandbox, profiles: Path) 
 def test_two_runs_at_once_are_both_recorded(sandbox: Sandbox, profiles: Path) -> None:
     path = echo_profile(profiles, sandbox)
     runs = [
-        subprocess.Popen([sys.executable, "-m", "tui", "run", str(path)], cwd=ROOT, env=env(HB_TOKEN="t0k"),
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-m", "tui", "run", str(path)],
+            cwd=ROOT,
+            env=env(HB_TOKEN="t0k"),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(4)
     ]
     assert all(run.wait(timeout=60) == 0 for run in runs)
@@ -288,5 +349,7 @@ def test_headless_history_does_not_import_textual(sandbox: Sandbox, profiles: Pa
         "assert code == 0; assert not [m for m in sys.modules if m.startswith(('textual', 'tomlkit', 'httpx'))], "
         "sorted(m for m in sys.modules if m.startswith(('textual', 'tomlkit', 'httpx')))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env(), cwd=ROOT, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env(), cwd=ROOT, timeout=60
+    )
     assert done.returncode == 0, done.stderr

@@ -47,13 +47,18 @@ def start_vars(sandbox: Sandbox, **values: str) -> Variables:
 # --- the newsletter flow ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("email", "subscriber_id"), [("ada@example.com", "sub_1"), ("grace@example.com", "sub_2")])
+@pytest.mark.parametrize(
+    ("email", "subscriber_id"), [("ada@example.com", "sub_1"), ("grace@example.com", "sub_2")]
+)
 async def test_known_email_reads_details_and_writes_nothing(
     fresh_sandbox: Sandbox, clients: Clients, email: str, subscriber_id: str
 ) -> None:
     result = await run_flow(LOOKUP, start_vars(fresh_sandbox, **{"source.email": email}), clients)
 
-    assert [(s.stem, s.route) for s in result.steps] == [("subscriber-lookup", "success"), ("subscriber-details", "success")]
+    assert [(s.stem, s.route) for s in result.steps] == [
+        ("subscriber-lookup", "success"),
+        ("subscriber-details", "success"),
+    ]
     lookup, details = result.steps
     assert lookup.published["subscriber_id"] == subscriber_id
     # the id found by the lookup is the one the details step asked for (its default is sub_1)
@@ -66,7 +71,9 @@ async def test_known_email_reads_details_and_writes_nothing(
     assert fresh_sandbox.state.emails_sent == []
 
 
-async def test_unknown_email_creates_subscriber_then_sends_one_discount(fresh_sandbox: Sandbox, clients: Clients) -> None:
+async def test_unknown_email_creates_subscriber_then_sends_one_discount(
+    fresh_sandbox: Sandbox, clients: Clients
+) -> None:
     email = "zoe@example.com"
     result = await run_flow(LOOKUP, start_vars(fresh_sandbox, **{"source.email": email}), clients)
 
@@ -89,13 +96,17 @@ async def test_unknown_email_creates_subscriber_then_sends_one_discount(fresh_sa
     assert result.route == "success" and result.ok
 
 
-async def test_on_step_sees_each_step_before_the_next_request(fresh_sandbox: Sandbox, clients: Clients) -> None:
+async def test_on_step_sees_each_step_before_the_next_request(
+    fresh_sandbox: Sandbox, clients: Clients
+) -> None:
     seen: list[tuple[str, int]] = []
 
     async def on_step(step: StepResult) -> None:
         seen.append((step.stem, len(fresh_sandbox.state.subscribers)))
 
-    await run_flow(LOOKUP, start_vars(fresh_sandbox, **{"source.email": "zoe@example.com"}), clients, on_step=on_step)
+    await run_flow(
+        LOOKUP, start_vars(fresh_sandbox, **{"source.email": "zoe@example.com"}), clients, on_step=on_step
+    )
     # when the lookup is reported, the create step has not run yet
     assert seen == [("subscriber-lookup", 2), ("subscriber-create", 3), ("send-discount", 3)]
 
@@ -112,7 +123,12 @@ def test_run_flow_sync_runs_without_an_event_loop(fresh_sandbox: Sandbox) -> Non
 
 def test_plan_reads_every_reachable_profile_and_draws_the_graph() -> None:
     graph = plan_flow(LOOKUP)
-    assert list(graph.nodes) == ["subscriber-lookup", "subscriber-details", "subscriber-create", "send-discount"]
+    assert list(graph.nodes) == [
+        "subscriber-lookup",
+        "subscriber-details",
+        "subscriber-create",
+        "send-discount",
+    ]
     assert graph.edges() == (
         ("subscriber-lookup", "success", "subscriber-details"),
         ("subscriber-lookup", "failure", "subscriber-create"),
@@ -130,12 +146,16 @@ def test_every_example_profile_still_plans_on_its_own() -> None:
 
 
 def test_route_to_a_missing_profile_names_both(tmp_path: Path) -> None:
-    write(tmp_path, "start", """
+    write(
+        tmp_path,
+        "start",
+        """
         [request]
         url = "{base}/users"
         [routes]
         failure = "no-such-step"
-    """)
+    """,
+    )
     with pytest.raises(FlowError) as caught:
         plan_flow(tmp_path / "start.toml")
     assert "start.toml" in str(caught.value) and "routes.failure" in str(caught.value)
@@ -143,23 +163,31 @@ def test_route_to_a_missing_profile_names_both(tmp_path: Path) -> None:
 
 
 def test_route_must_name_a_stem_not_a_path(tmp_path: Path) -> None:
-    write(tmp_path, "start", """
+    write(
+        tmp_path,
+        "start",
+        """
         [request]
         url = "{base}/users"
         [routes]
         success = "../elsewhere"
-    """)
+    """,
+    )
     with pytest.raises(FlowError, match=r"start\.toml: routes\.success = '\.\./elsewhere'"):
         plan_flow(tmp_path / "start.toml")
 
 
 def test_a_broken_profile_down_the_routes_is_a_profile_error(tmp_path: Path) -> None:
-    write(tmp_path, "start", """
+    write(
+        tmp_path,
+        "start",
+        """
         [request]
         url = "{base}/users"
         [routes]
         success = "broken"
-    """)
+    """,
+    )
     (tmp_path / "broken.toml").write_text("[request]\nmethod = 'FETCH'\nurl = 'http://x'\n", encoding="utf-8")
     with pytest.raises(ProfileError, match="broken.toml"):
         plan_flow(tmp_path / "start.toml")
@@ -185,10 +213,18 @@ def loop_profiles(folder: Path) -> Path:
     return folder / "ping.toml"
 
 
-async def test_a_loop_stops_at_max_steps_naming_the_profiles(sandbox: Sandbox, clients: Clients, tmp_path: Path) -> None:
+async def test_a_loop_stops_at_max_steps_naming_the_profiles(
+    sandbox: Sandbox, clients: Clients, tmp_path: Path
+) -> None:
     ran: list[str] = []
     with pytest.raises(FlowError) as caught:
-        await run_flow(loop_profiles(tmp_path), start_vars(sandbox), clients, max_steps=5, on_step=lambda s: ran.append(s.stem))
+        await run_flow(
+            loop_profiles(tmp_path),
+            start_vars(sandbox),
+            clients,
+            max_steps=5,
+            on_step=lambda s: ran.append(s.stem),
+        )
     assert ran == ["ping", "pong", "ping", "pong", "ping"]
     assert "stopped after 5 steps" in str(caught.value)
     assert "loop pong → ping → pong" in str(caught.value)
@@ -204,8 +240,13 @@ async def test_a_long_chain_is_not_called_a_loop(sandbox: Sandbox, clients: Clie
     assert [s.stem for s in result.steps] == ["one", "two", "three"]
 
 
-async def test_timeout_in_the_middle_step_takes_its_failure_route(sandbox: Sandbox, clients: Clients, tmp_path: Path) -> None:
-    write(tmp_path, "start", """
+async def test_timeout_in_the_middle_step_takes_its_failure_route(
+    sandbox: Sandbox, clients: Clients, tmp_path: Path
+) -> None:
+    write(
+        tmp_path,
+        "start",
+        """
         [request]
         url = "{base}/echo?ticket=T-42"
         [[set_variables]]
@@ -213,8 +254,12 @@ async def test_timeout_in_the_middle_step_takes_its_failure_route(sandbox: Sandb
         target = "ticket"
         [routes]
         success = "slow"
-    """)
-    write(tmp_path, "slow", """
+    """,
+    )
+    write(
+        tmp_path,
+        "slow",
+        """
         [request]
         url = "{base}/fault/delay?seconds=3"
         timeout = 0.5
@@ -223,9 +268,13 @@ async def test_timeout_in_the_middle_step_takes_its_failure_route(sandbox: Sandb
         [routes]
         success = "never"
         failure = "report"
-    """)
+    """,
+    )
     write(tmp_path, "never", '[request]\nurl = "{base}/users"\n')
-    write(tmp_path, "report", """
+    write(
+        tmp_path,
+        "report",
+        """
         [request]
         method = "POST"
         url = "{base}/echo?why={{slow_failed}}"
@@ -235,10 +284,15 @@ async def test_timeout_in_the_middle_step_takes_its_failure_route(sandbox: Sandb
         [[set_variables]]
         name = "body"
         target = "echoed"
-    """)
+    """,
+    )
     result = await run_flow(tmp_path / "start.toml", start_vars(sandbox), clients)
 
-    assert [(s.stem, s.route) for s in result.steps] == [("start", "success"), ("slow", "failure"), ("report", "success")]
+    assert [(s.stem, s.route) for s in result.steps] == [
+        ("start", "success"),
+        ("slow", "failure"),
+        ("report", "success"),
+    ]
     slow = result.steps[1]
     assert slow.status is None and slow.reason == "timeout after 0.5 s"
     assert slow.published == {"slow_failed": "timeout after 0.5 s"}
@@ -247,12 +301,16 @@ async def test_timeout_in_the_middle_step_takes_its_failure_route(sandbox: Sandb
     assert result.steps[2].result.request.url.endswith("why=timeout%20after%200.5%20s")
 
 
-async def test_unknown_placeholder_mid_flow_names_the_step(sandbox: Sandbox, clients: Clients, tmp_path: Path) -> None:
+async def test_unknown_placeholder_mid_flow_names_the_step(
+    sandbox: Sandbox, clients: Clients, tmp_path: Path
+) -> None:
     write(tmp_path, "first", '[request]\nurl = "{base}/echo"\n[routes]\nsuccess = "second"\n')
     write(tmp_path, "second", '[request]\nurl = "{base}/echo?x={{nowhere}}"\n')
     ran: list[str] = []
     with pytest.raises(TemplateError) as caught:
-        await run_flow(tmp_path / "first.toml", start_vars(sandbox), clients, on_step=lambda s: ran.append(s.stem))
+        await run_flow(
+            tmp_path / "first.toml", start_vars(sandbox), clients, on_step=lambda s: ran.append(s.stem)
+        )
     assert ran == ["first"]
     assert "flow step 2, second" in str(caught.value) and "nowhere" in str(caught.value)
 
@@ -267,8 +325,13 @@ async def test_expected_failure_ends_the_flow_ok(sandbox: Sandbox, clients: Clie
     assert unexpected.last.reason == "HTTP 500 Internal Server Error"
 
 
-async def test_var_values_win_over_values_published_by_steps(sandbox: Sandbox, clients: Clients, tmp_path: Path) -> None:
-    write(tmp_path, "first", """
+async def test_var_values_win_over_values_published_by_steps(
+    sandbox: Sandbox, clients: Clients, tmp_path: Path
+) -> None:
+    write(
+        tmp_path,
+        "first",
+        """
         [request]
         url = "{base}/echo?colour=red"
         [[set_variables]]
@@ -276,8 +339,13 @@ async def test_var_values_win_over_values_published_by_steps(sandbox: Sandbox, c
         target = "colour"
         [routes]
         success = "second"
-    """)
-    write(tmp_path, "second", '[request]\nurl = "{base}/echo?got={{colour}}&from={{source}}"\n[variables]\nsource = "default"\n')
+    """,
+    )
+    write(
+        tmp_path,
+        "second",
+        '[request]\nurl = "{base}/echo?got={{colour}}&from={{source}}"\n[variables]\nsource = "default"\n',
+    )
     carried = await run_flow(tmp_path / "first.toml", start_vars(sandbox), clients)
     assert carried.last.result.request.url.endswith("got=red&from=default")
     pinned = await run_flow(tmp_path / "first.toml", start_vars(sandbox, colour="blue"), clients)
@@ -288,7 +356,10 @@ async def test_var_values_win_over_values_published_by_steps(sandbox: Sandbox, c
 
 
 def test_preview_tells_values_set_later_from_real_holes(tmp_path: Path) -> None:
-    write(tmp_path, "login", """
+    write(
+        tmp_path,
+        "login",
+        """
         [request]
         url = "{base}/echo"
         [[set_variables]]
@@ -296,9 +367,12 @@ def test_preview_tells_values_set_later_from_real_holes(tmp_path: Path) -> None:
         target = "token"
         [routes]
         success = "use"
-    """)
+    """,
+    )
     write(tmp_path, "use", '[request]\nurl = "{base}/echo?t={{token}}&h={{hole}}"\n')
-    previews = preview_flow(plan_flow(tmp_path / "login.toml"), Variables(overrides={"base_url": "http://127.0.0.1:9"}))
+    previews = preview_flow(
+        plan_flow(tmp_path / "login.toml"), Variables(overrides={"base_url": "http://127.0.0.1:9"})
+    )
     login, use = previews
     assert login.request is not None and not login.blocking
     assert use.request is None and use.missing == ("token", "hole")

@@ -74,8 +74,14 @@ def fake_result(
     module = Module(name="Fake", request=Request(method=method, url=url, headers=headers))
     rendered = RenderedRequest(method=method, url=url, headers=headers, secrets=secrets)
     exchange = Exchange(
-        status=status, reason_phrase="OK", http_version="HTTP/1.1", headers=response_headers,
-        body=response_body, truncated=False, elapsed_ms=12.5, url=url,
+        status=status,
+        reason_phrase="OK",
+        http_version="HTTP/1.1",
+        headers=response_headers,
+        body=response_body,
+        truncated=False,
+        elapsed_ms=12.5,
+        url=url,
     )
     route = "success" if 200 <= status < 300 else "failure"
     return module, RunResult(route=route, reason=f"{status}", request=rendered, exchange=exchange)
@@ -94,11 +100,22 @@ def all_text(root: Path) -> str:
 
 
 @settings(max_examples=300, deadline=None)
-@given(key=st.text(max_size=20), text=st.text(max_size=200), number=st.floats(allow_nan=False), whole=st.integers())
+@given(
+    key=st.text(max_size=20),
+    text=st.text(max_size=200),
+    number=st.floats(allow_nan=False),
+    whole=st.integers(),
+)
 def test_writer_round_trips_through_tomllib(key: str, text: str, number: float, whole: int) -> None:
     data = {
-        "plain": text, key or "k": text, "n": number, "i": whole, "flag": True, "list": [text, whole],
-        "table": {key or "k": text, "nested": {"x": text}}, "rows": [{"name": text}, {"name": key}],
+        "plain": text,
+        key or "k": text,
+        "n": number,
+        "i": whole,
+        "flag": True,
+        "list": [text, whole],
+        "table": {key or "k": text, "nested": {"x": text}},
+        "rows": [{"name": text}, {"name": key}],
     }
     assert tomllib.loads(history_toml.dumps(data)) == data
 
@@ -111,8 +128,12 @@ def test_writer_keeps_bodies_readable() -> None:
 # --------------------------------------------------------------------------- what a record holds
 
 
-def test_record_is_a_replayable_profile_with_a_result(sandbox: Sandbox, history: History, tmp_path: Path) -> None:
-    path = write_profile(tmp_path / "profiles", f"""
+def test_record_is_a_replayable_profile_with_a_result(
+    sandbox: Sandbox, history: History, tmp_path: Path
+) -> None:
+    path = write_profile(
+        tmp_path / "profiles",
+        f"""
         name = "Echo post"
         [request]
         method = "POST"
@@ -134,11 +155,18 @@ def test_record_is_a_replayable_profile_with_a_result(sandbox: Sandbox, history:
         variable = "failed"
         [routes]
         success = "next-step"
-    """, name="echo-post.toml")
+    """,
+        name="echo-post.toml",
+    )
     module, result = run_profile(path)
     summary = history.record(module, result, profile_path=path)
     assert summary is not None and history.last_error is None
-    assert (summary.method, summary.status, summary.route, summary.profile) == ("POST", 200, "success", "echo-post")
+    assert (summary.method, summary.status, summary.route, summary.profile) == (
+        "POST",
+        200,
+        "success",
+        "echo-post",
+    )
     assert summary.url == f"{sandbox.base_url}/echo?x=1"
 
     record_path = history.path_of(summary.id)
@@ -166,7 +194,9 @@ def test_record_is_a_replayable_profile_with_a_result(sandbox: Sandbox, history:
 def test_body_toggles_decide_what_reaches_the_disk(
     sandbox: Sandbox, history: History, tmp_path: Path, log_request: bool, log_response: bool
 ) -> None:
-    path = write_profile(tmp_path / "profiles", f"""
+    path = write_profile(
+        tmp_path / "profiles",
+        f"""
         [request]
         method = "POST"
         url = "{sandbox.base_url}/echo"
@@ -175,7 +205,8 @@ def test_body_toggles_decide_what_reaches_the_disk(
         [request.body]
         content_type = "json"
         text = '{{"marker": "REQUEST-BODY-MARKER"}}'
-    """)
+    """,
+    )
     module, result = run_profile(path)
     summary = history.record(module, result, profile_path=path)
     assert summary is not None
@@ -197,7 +228,9 @@ def test_body_toggles_decide_what_reaches_the_disk(
 
 def test_response_body_is_capped_and_the_cut_noted(tmp_path: Path) -> None:
     history = History(tmp_path / "records", max_body=1000)
-    module, result = fake_result(response_body=b"x" * 5000, response_headers=(("Content-Type", "text/plain"),))
+    module, result = fake_result(
+        response_body=b"x" * 5000, response_headers=(("Content-Type", "text/plain"),)
+    )
     summary = history.record(module, result, profile_path=None)
     assert summary is not None
     stored = history.read(summary.id)["result"]["body"]
@@ -205,11 +238,14 @@ def test_response_body_is_capped_and_the_cut_noted(tmp_path: Path) -> None:
 
 
 def test_a_transport_failure_is_recorded_without_a_status(history: History, tmp_path: Path) -> None:
-    path = write_profile(tmp_path / "profiles", """
+    path = write_profile(
+        tmp_path / "profiles",
+        """
         [request]
         url = "http://127.0.0.1:9/nothing-listens-here"
         timeout = 2.0
-    """)
+    """,
+    )
     module, result = run_profile(path)
     summary = history.record(module, result, profile_path=path)
     assert summary is not None and summary.status is None and summary.route == "failure"
@@ -224,7 +260,9 @@ def test_secret_headers_and_env_values_are_masked_everywhere(
 ) -> None:
     monkeypatch.setenv("HB_URL_SECRET", "url-secret-4f1a")
     monkeypatch.setenv("HB_BODY_SECRET", "body-secret-9c2e")
-    path = write_profile(tmp_path / "profiles", f"""
+    path = write_profile(
+        tmp_path / "profiles",
+        f"""
         [request]
         method = "POST"
         url = "{sandbox.base_url}/echo?key={{{{env.HB_URL_SECRET}}}}"
@@ -241,12 +279,19 @@ def test_secret_headers_and_env_values_are_masked_everywhere(
         [[set_variables]]
         name = "headers.Authorization"
         target = "seen_auth"
-    """)
+    """,
+    )
     module, result = run_profile(path)
     assert history.record(module, result, profile_path=path) is not None
     stored = all_text(history.root)
-    for secret in ("url-secret-4f1a", "body-secret-9c2e", "literal-auth-secret-77", "cookie-secret-5b",
-                   "api-key-secret-31", "session-token-secret-08"):
+    for secret in (
+        "url-secret-4f1a",
+        "body-secret-9c2e",
+        "literal-auth-secret-77",
+        "cookie-secret-5b",
+        "api-key-secret-31",
+        "session-token-secret-08",
+    ):
         assert secret not in stored
     assert "keep me" in stored  # the rest of the body is still there
     data = history.read(history.list()[0].id)
@@ -260,7 +305,9 @@ def test_env_values_become_placeholders_so_the_record_still_replays(
     sandbox: Sandbox, history: History, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HB_TOKEN", "tok/with space&more")
-    path = write_profile(tmp_path / "profiles", f"""
+    path = write_profile(
+        tmp_path / "profiles",
+        f"""
         [request]
         method = "POST"
         url = "{sandbox.base_url}/echo?t={{{{env.HB_TOKEN}}}}"
@@ -270,7 +317,8 @@ def test_env_values_become_placeholders_so_the_record_still_replays(
         [request.body]
         content_type = "xml"
         text = "<a>{{{{env.HB_TOKEN}}}}</a>"
-    """)
+    """,
+    )
     module, result = run_profile(path)
     summary = history.record(module, result, profile_path=path)
     assert summary is not None
@@ -287,7 +335,10 @@ def test_env_values_become_placeholders_so_the_record_still_replays(
 
 def test_set_cookie_from_the_server_is_masked_in_headers_and_body(history: History) -> None:
     module, result = fake_result(
-        response_headers=(("Set-Cookie", "sid=server-cookie-secret-6d; Path=/"), ("Content-Type", "application/json")),
+        response_headers=(
+            ("Set-Cookie", "sid=server-cookie-secret-6d; Path=/"),
+            ("Content-Type", "application/json"),
+        ),
         response_body=b'{"cookies": {"sid": "server-cookie-secret-6d"}}',
     )
     summary = history.record(module, result, profile_path=None)
@@ -318,15 +369,20 @@ def test_a_masked_secret_refuses_to_replay_but_loads_for_editing(history: Histor
         history.load_for_replay(summary.id)
 
 
-def test_an_omitted_request_body_refuses_to_replay(sandbox: Sandbox, history: History, tmp_path: Path) -> None:
-    path = write_profile(tmp_path / "profiles", f"""
+def test_an_omitted_request_body_refuses_to_replay(
+    sandbox: Sandbox, history: History, tmp_path: Path
+) -> None:
+    path = write_profile(
+        tmp_path / "profiles",
+        f"""
         [request]
         method = "POST"
         url = "{sandbox.base_url}/echo"
         [request.body]
         content_type = "json"
         text = '{{"a": 1}}'
-    """)
+    """,
+    )
     module, result = run_profile(path)
     summary = history.record(module, result, profile_path=path)
     assert summary is not None
@@ -358,10 +414,12 @@ def test_replay_sends_the_same_request(sandbox: Sandbox, history: History, tmp_p
     attachment.write_text("attached text")
     for kind, body in (
         ("json", r"""text = '{"n": 1, "s": "a \"quoted\" word ü"}'"""),
-        ("form", "[request.body.fields]\nname = \"Ada Lovelace\"\nplus = \"a+b&c=d\""),
-        ("multipart", "[request.body.fields]\nnote = \"@note.txt\"\ntitle = \"hello\""),
+        ("form", '[request.body.fields]\nname = "Ada Lovelace"\nplus = "a+b&c=d"'),
+        ("multipart", '[request.body.fields]\nnote = "@note.txt"\ntitle = "hello"'),
     ):
-        path = write_profile(tmp_path / "profiles", f"""
+        path = write_profile(
+            tmp_path / "profiles",
+            f"""
             [request]
             method = "PUT"
             url = "{sandbox.base_url}/echo?q=a%20b&z=1"
@@ -371,7 +429,10 @@ def test_replay_sends_the_same_request(sandbox: Sandbox, history: History, tmp_p
             X-Custom = "custom value"
             [request.body]
             content_type = "{kind}"
-        """ + textwrap.indent(body, "            "), name=f"{kind}.toml")
+        """
+            + textwrap.indent(body, "            "),
+            name=f"{kind}.toml",
+        )
         module, result = run_profile(path)
         first = history.record(module, result, profile_path=path)
         assert first is not None
@@ -379,7 +440,11 @@ def test_replay_sends_the_same_request(sandbox: Sandbox, history: History, tmp_p
         echoed = [json.loads(r.exchange.body) for r in (result, again) if r.exchange]
         if kind == "multipart":  # boundaries are random: compare the parts, not the bytes
             for one in echoed:
-                one["body"] = sorted(line for line in one["body"].splitlines() if "boundary" not in line and not line.startswith("--"))
+                one["body"] = sorted(
+                    line
+                    for line in one["body"].splitlines()
+                    if "boundary" not in line and not line.startswith("--")
+                )
                 one["headers"].pop("Content-Type"), one["headers"].pop("Content-Length")
         assert echoed[0] == echoed[1], kind
 
@@ -389,8 +454,10 @@ def test_replay_sends_the_same_request(sandbox: Sandbox, history: History, tmp_p
 
 def test_list_is_newest_first_limited_and_filtered(history: History) -> None:
     for index in range(12):
-        history.record(*fake_result(f"http://127.0.0.1:1/item/{index}", status=404 if index % 4 == 0 else 200),
-                       profile_path=Path(f"p{index % 2}.toml"))
+        history.record(
+            *fake_result(f"http://127.0.0.1:1/item/{index}", status=404 if index % 4 == 0 else 200),
+            profile_path=Path(f"p{index % 2}.toml"),
+        )
     records = history.list()
     assert [r.url.rsplit("/", 1)[1] for r in records] == [str(i) for i in range(11, -1, -1)]
     assert len(history.list(limit=5)) == 5
@@ -526,7 +593,9 @@ def test_ids_resolve_by_unambiguous_prefix(history: History) -> None:
 
 
 def test_save_as_profile_keeps_secrets_masked(history: History, tmp_path: Path) -> None:
-    module, result = fake_result(headers=(("Authorization", "Bearer saved-secret-42"), ("Accept", "text/plain")))
+    module, result = fake_result(
+        headers=(("Authorization", "Bearer saved-secret-42"), ("Accept", "text/plain"))
+    )
     summary = history.record(module, result, profile_path=None)
     assert summary is not None
     folder = tmp_path / "profiles"
@@ -548,7 +617,9 @@ def test_save_as_profile_keeps_secrets_masked(history: History, tmp_path: Path) 
 
 
 def test_summary_json_round_trips() -> None:
-    summary = RecordSummary("id", "2026-01-01T00:00:00.000000Z", "GET", "http://x/", None, "failure", None, "p")
+    summary = RecordSummary(
+        "id", "2026-01-01T00:00:00.000000Z", "GET", "http://x/", None, "failure", None, "p"
+    )
     assert RecordSummary.from_json(summary.to_json()) == summary
 
 
@@ -572,7 +643,9 @@ def test_two_processes_recording_at_once_lose_nothing(tmp_path: Path) -> None:
     root = tmp_path / "records"
     script = _WRITER.format(root=str(ROOT), tests=str(Path(__file__).parent))
     writers = [
-        subprocess.Popen([sys.executable, "-c", script, str(root), "60", name], stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(root), "60", name], stderr=subprocess.PIPE, text=True
+        )
         for name in ("a", "b")
     ]
     for writer in writers:
@@ -580,5 +653,5 @@ def test_two_processes_recording_at_once_lose_nothing(tmp_path: Path) -> None:
     records = History(root).list(limit=0)
     assert len(records) == 120
     assert {r.url for r in records} == {f"http://127.0.0.1:1/{n}/{i}" for n in "ab" for i in range(60)}
-    for record in records[:: 10]:
+    for record in records[::10]:
         assert History(root).read(record.id)["result"]["status"] == 200

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 import xmltodict
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui.core.errors import HookbenchError, PathError
 from tui.core.paths import (
@@ -81,8 +82,29 @@ def check_generate_resolve(document: Any) -> None:
 # --------------------------------------------------------------------------- strategies
 
 SPECIAL_KEYS = [
-    "", ".", "..", "a.b", '"', '\\', '\\"', " ", "first name", "0", "12", "007", "٣",
-    "@id", "#text", "soap:Envelope", "[0]", "a]", "ünï", "tab\there", "line\nbreak", "=", " = ",
+    "",
+    ".",
+    "..",
+    "a.b",
+    '"',
+    "\\",
+    '\\"',
+    " ",
+    "first name",
+    "0",
+    "12",
+    "007",
+    "٣",
+    "@id",
+    "#text",
+    "soap:Envelope",
+    "[0]",
+    "a]",
+    "ünï",
+    "tab\there",
+    "line\nbreak",
+    "=",
+    " = ",
 ]
 keys = st.one_of(
     st.text(max_size=8),
@@ -199,9 +221,7 @@ def test_every_generated_path_resolves_to_its_leaf_in_xmltodict_output(element: 
 def test_format_then_parse_round_trips(segments: list[Segment]) -> None:
     parsed = parse_path(format_path(segments))
     assert [p.text for p in parsed] == [str(s) for s in segments]
-    assert [p.quoted for p in parsed] == [
-        isinstance(s, str) and needs_quoting(s) for s in segments
-    ]
+    assert [p.quoted for p in parsed] == [isinstance(s, str) and needs_quoting(s) for s in segments]
     assert [p.is_digits for p in parsed] == [isinstance(s, int) for s in segments]
 
 
@@ -274,7 +294,10 @@ def test_paths_join_keys_and_indices() -> None:
         ("a.", "bad path 'a.': empty segment at column 3"),
         (".a", "bad path '.a': empty segment at column 1"),
         ('"x".', "bad path '\"x\".': empty segment at column 5"),
-        ("first name", "bad path 'first name': unexpected ' ' at column 6 (quote a key that has it: \"...\")"),
+        (
+            "first name",
+            "bad path 'first name': unexpected ' ' at column 6 (quote a key that has it: \"...\")",
+        ),
         (
             "users[0]",
             "bad path 'users[0]': unexpected '[' at column 6"
@@ -345,7 +368,10 @@ def test_resolve(path: str, value: Any) -> None:
         ("empty.y", "no value at 'empty.y': key 'y' not found in 'empty' (no keys)"),
         ('few."y z"', "no value at 'few.\"y z\"': key '\"y z\"' not found in 'few' (keys: a, b)"),
         ("none.0", "no value at 'none.0': 'none' is an empty list"),
-        ("users.title", "no value at 'users.title': 'users' is a list (2 items), not an object: 'title' is not an index"),
+        (
+            "users.title",
+            "no value at 'users.title': 'users' is a list (2 items), not an object: 'title' is not an index",
+        ),
         (
             'users."0"',
             "no value at 'users.\"0\"': 'users' is a list (2 items), not an object:"
@@ -358,8 +384,14 @@ def test_resolve(path: str, value: Any) -> None:
         ),
         ("users.0.title.1", "no value at 'users.0.title.1': 'users.0.title' is a string, not a list"),
         ("nothing.x", "no value at 'nothing.x': 'nothing' is null, not an object"),
-        ("missing", "no value at 'missing': key 'missing' not found in the root (keys: users, \"a.b\", \"0\", x, few …)"),
-        ("users.99999999999999999999999999", "no value at 'users.99999999999999999999999999': 'users' has 2 items"),
+        (
+            "missing",
+            "no value at 'missing': key 'missing' not found in the root (keys: users, \"a.b\", \"0\", x, few …)",
+        ),
+        (
+            "users.99999999999999999999999999",
+            "no value at 'users.99999999999999999999999999': 'users' has 2 items",
+        ),
     ],
 )
 def test_resolve_errors_name_the_path_and_where_it_stopped(path: str, message: str) -> None:

@@ -46,11 +46,14 @@ def leftovers(folder: Path) -> list[str]:
 
 @pytest.mark.parametrize("load", LOADERS)
 def test_invalid_toml_names_the_file_and_the_line(tmp_path: Path, load: Loader) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         name = "broken"
         [request
         url = "http://example.test/"
-    """)
+    """,
+    )
     with pytest.raises(ProfileError) as caught:
         load(path)
     message = str(caught.value)
@@ -60,12 +63,15 @@ def test_invalid_toml_names_the_file_and_the_line(tmp_path: Path, load: Loader) 
 
 @pytest.mark.parametrize("load", LOADERS)
 def test_duplicate_key_is_a_profile_error_naming_file_and_line(tmp_path: Path, load: Loader) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         name = "dup"
         [request]
         url = "http://example.test/a"
         url = "http://example.test/b"
-    """)
+    """,
+    )
     with pytest.raises(ProfileError) as caught:
         load(path)
     assert str(caught.value).startswith(f"{path}: invalid TOML")
@@ -169,7 +175,12 @@ BAD_PROFILES = [
         [request.body]
         content_type = "yaml"
         """,
-        ["request.body.content_type", "unknown content type 'yaml'", "json, xml, form, multipart", "(line 6)"],
+        [
+            "request.body.content_type",
+            "unknown content type 'yaml'",
+            "json, xml, form, multipart",
+            "(line 6)",
+        ],
         id="unknown-content-type",
     ),
     pytest.param(
@@ -239,7 +250,9 @@ BAD_PROFILES = [
 
 @pytest.mark.parametrize("load", LOADERS)
 @pytest.mark.parametrize(("text", "fragments"), BAD_PROFILES)
-def test_load_errors_name_file_key_and_line(tmp_path: Path, load: Loader, text: str, fragments: list[str]) -> None:
+def test_load_errors_name_file_key_and_line(
+    tmp_path: Path, load: Loader, text: str, fragments: list[str]
+) -> None:
     path = write(tmp_path, text)
     with pytest.raises(ProfileError) as caught:
         load(path)
@@ -250,7 +263,9 @@ def test_load_errors_name_file_key_and_line(tmp_path: Path, load: Loader, text: 
 
 
 def test_error_in_second_row_points_at_the_second_row(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         name = "x"
         [request]
         url = "http://example.test/"
@@ -262,7 +277,8 @@ def test_error_in_second_row_points_at_the_second_row(tmp_path: Path) -> None:
         name = "users.0.email"
         type = "source"
         target = "bogus"
-    """)
+    """,
+    )
     with pytest.raises(ProfileError) as caught:
         read_module(path)
     assert "set_variables[1].target" in str(caught.value)
@@ -274,7 +290,7 @@ def test_missing_and_non_utf8_files(tmp_path: Path) -> None:
         read_module(tmp_path / "absent.toml")
     assert "absent.toml" in str(caught.value)
     binary = tmp_path / "binary.toml"
-    binary.write_bytes(b"name = \"\xff\xfe\"\n")
+    binary.write_bytes(b'name = "\xff\xfe"\n')
     with pytest.raises(ProfileError, match="not a UTF-8 text file") as caught:
         load_profile(binary)
     assert "binary.toml" in str(caught.value)
@@ -288,7 +304,9 @@ def test_profile_error_is_a_hookbench_error() -> None:
 
 
 def test_defaults_and_normalisation(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         [request]
         method = "post"
         url = "http://example.test/"
@@ -299,7 +317,9 @@ def test_defaults_and_normalisation(tmp_path: Path) -> None:
         [variables]
         count = 3
         flag = true
-    """, name="minimal-profile.toml")
+    """,
+        name="minimal-profile.toml",
+    )
     module = read_module(path)
     assert module.name == "minimal-profile"  # the file stem when no name is given
     request = module.request
@@ -312,7 +332,9 @@ def test_defaults_and_normalisation(tmp_path: Path) -> None:
 
 
 def test_every_key_of_the_format_is_read(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         name = "Everything"
         description = "all keys"
 
@@ -349,7 +371,8 @@ def test_every_key_of_the_format_is_read(tmp_path: Path) -> None:
         [routes]
         success = "next"
         failure = "other"
-    """)
+    """,
+    )
     module = read_module(path)
     assert module == load_profile(path).module
     assert module.description == "all keys"
@@ -386,7 +409,9 @@ def test_edit_in_place_keeps_everything_else_byte_for_byte(tmp_path: Path) -> No
         request=dataclasses.replace(profile.module.request, timeout=7.5),
     )
     save_profile(path, edited, profile.document)
-    expected = original.replace('name = "Lookup"', 'name = "Lookup v2"').replace("timeout = 5.0", "timeout = 7.5")
+    expected = original.replace('name = "Lookup"', 'name = "Lookup v2"').replace(
+        "timeout = 5.0", "timeout = 7.5"
+    )
     assert expected != original
     assert path.read_text(encoding="utf-8") == expected
 
@@ -464,14 +489,17 @@ def test_saving_an_unchanged_example_changes_nothing(tmp_path: Path, example: Pa
 
 
 def test_saving_an_unchanged_minimal_profile_changes_nothing(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         # short and sweet
         name = "Users"
 
         [request]
         method = "GET"
         url = "{{base_url}}/users"
-    """)
+    """,
+    )
     original = path.read_text(encoding="utf-8")
     profile = load_profile(path)
     save_profile(path, profile.module, profile.document)
@@ -494,7 +522,10 @@ def test_new_profile_round_trips_every_field(tmp_path: Path) -> None:
             verify_tls=False,
             fail_on_missing=True,
         ),
-        set_variables=(SetVariable("id", "variable", "subscriber_id"), SetVariable("email", "source", "email")),
+        set_variables=(
+            SetVariable("id", "variable", "subscriber_id"),
+            SetVariable("email", "source", "email"),
+        ),
         failure_variable="create_failed",
         failure_value="no",
         route_success="next",
@@ -524,11 +555,14 @@ def test_write_onto_a_directory_fails_cleanly(tmp_path: Path) -> None:
 
 
 def test_failed_serialisation_leaves_the_old_file_and_no_temp_file(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         name = "old"
         [request]
         url = "http://example.test/"
-    """)
+    """,
+    )
     before = path.read_bytes()
     profile = load_profile(path)
     unencodable = dataclasses.replace(profile.module, name="half a surrogate \ud800")
@@ -540,11 +574,14 @@ def test_failed_serialisation_leaves_the_old_file_and_no_temp_file(tmp_path: Pat
 
 def test_disk_full_mid_write_leaves_the_old_file_and_no_temp_file(tmp_path: Path) -> None:
     """A real short write: a file-size limit makes the kernel refuse the temp file's bytes (EFBIG)."""
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         name = "old"
         [request]
         url = "http://example.test/"
-    """)
+    """,
+    )
     before = path.read_bytes()
     script = textwrap.dedent(f"""
         import dataclasses, resource, signal, sys
@@ -569,11 +606,14 @@ def test_disk_full_mid_write_leaves_the_old_file_and_no_temp_file(tmp_path: Path
 
 
 def test_save_keeps_the_file_mode(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         name = "private"
         [request]
         url = "http://example.test/"
-    """)
+    """,
+    )
     os.chmod(path, 0o600)
     profile = load_profile(path)
     save_profile(path, dataclasses.replace(profile.module, name="still private"), profile.document)

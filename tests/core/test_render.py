@@ -21,7 +21,9 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 TRICKY = 'Zoë "Z" O\'Brien & <Sons> ☕'
 
 
-def post(body: Body, *, url: str = "http://example.test/x", headers: tuple[tuple[str, str], ...] = ()) -> Module:
+def post(
+    body: Body, *, url: str = "http://example.test/x", headers: tuple[tuple[str, str], ...] = ()
+) -> Module:
     return Module(request=Request(method="POST", url=url, headers=headers, body=body))
 
 
@@ -48,7 +50,11 @@ def test_url_headers_and_json_body_are_rendered() -> None:
     request = render_request(module, no_env(ref="a b", **{"source.email": "ada@example.com"}))
     assert request.method == "POST"
     assert request.url == "http://127.0.0.1:9/subscribers?ref=a%20b"
-    assert request.headers == (("X-Ref", "a b"), ("Accept", "application/json"), ("Content-Type", "application/json"))
+    assert request.headers == (
+        ("X-Ref", "a b"),
+        ("Accept", "application/json"),
+        ("Content-Type", "application/json"),
+    )
     assert json.loads(request.content or b"") == {"email": "ada@example.com", "n": 7}
     assert (request.timeout, request.follow_redirects, request.verify_tls) == (4.0, False, False)
     assert request.secrets == frozenset()
@@ -87,12 +93,20 @@ def test_form_fields_are_url_encoded() -> None:
     assert request.content == (
         b"name=Zo%C3%AB+%22Z%22+O%27Brien+%26+%3CSons%3E+%E2%98%95&note=x+%26+y%3Dz&plus=1%2B1"
     )
-    assert parse_qsl((request.content or b"").decode()) == [("name", TRICKY), ("note", "x & y=z"), ("plus", "1+1")]
+    assert parse_qsl((request.content or b"").decode()) == [
+        ("name", TRICKY),
+        ("note", "x & y=z"),
+        ("plus", "1+1"),
+    ]
 
 
 def test_bodies_are_only_sent_with_post_put_patch() -> None:
     for method in ("GET", "HEAD", "DELETE"):
-        module = Module(request=Request(method=method, url="http://example.test/", body=Body("json", '{"a": {{unknown}}}')))
+        module = Module(
+            request=Request(
+                method=method, url="http://example.test/", body=Body("json", '{"a": {{unknown}}}')
+            )
+        )
         request = render_request(module, no_env())
         assert (request.content, request.content_type, request.header("Content-Type")) == (None, None, None)
 
@@ -114,7 +128,9 @@ def test_json_body_not_valid_after_rendering_names_line_and_column() -> None:
 
 
 def test_json_body_with_an_unquoted_text_value_is_caught() -> None:
-    with pytest.raises(BodyError, match=r"JSON body is not valid after rendering: Expecting value at line 1, column 7"):
+    with pytest.raises(
+        BodyError, match=r"JSON body is not valid after rendering: Expecting value at line 1, column 7"
+    ):
         render_request(post(Body("json", '{"a": {{v}}}')), no_env(v="hello"))
 
 
@@ -123,7 +139,9 @@ def test_xml_body_not_well_formed_after_rendering_names_line_and_column() -> Non
     with pytest.raises(BodyError) as caught:
         render_request(module, no_env(v="x"))
     message = str(caught.value)
-    assert message.startswith("XML body is not well-formed after rendering: mismatched tag at line 2, column ")
+    assert message.startswith(
+        "XML body is not well-formed after rendering: mismatched tag at line 2, column "
+    )
     # a value that would break XML is escaped, not an error
     request = render_request(post(Body("xml", "<a>{{v}}</a>")), no_env(v="</a><b>"))
     assert request.content == b"<a>&lt;/a&gt;&lt;b&gt;</a>"
@@ -132,11 +150,20 @@ def test_xml_body_not_well_formed_after_rendering_names_line_and_column() -> Non
 def test_unknown_placeholders_are_named_wherever_they_are() -> None:
     cases = [
         (Module(request=Request(url="http://example.test/{{nope}}")), "unknown variable in url: nope"),
-        (Module(request=Request(url="http://example.test/", headers=(("X-A", "{{h1}} {{h2}}"),))), "unknown variables in header 'X-A': h1, h2"),
+        (
+            Module(request=Request(url="http://example.test/", headers=(("X-A", "{{h1}} {{h2}}"),))),
+            "unknown variables in header 'X-A': h1, h2",
+        ),
         (post(Body("json", '{"a": "{{who}}"}')), "unknown variable in JSON body: who"),
         (post(Body("xml", "<a>{{who}}</a>")), "unknown variable in XML body: who"),
-        (post(Body("form", fields=(("email", "{{source.email}}"),))), "unknown variable in body field 'email': source.email"),
-        (Module(request=Request(url="http://example.test/?t={{env.NOT_SET_ANYWHERE}}")), "unknown variable in url: env.NOT_SET_ANYWHERE"),
+        (
+            post(Body("form", fields=(("email", "{{source.email}}"),))),
+            "unknown variable in body field 'email': source.email",
+        ),
+        (
+            Module(request=Request(url="http://example.test/?t={{env.NOT_SET_ANYWHERE}}")),
+            "unknown variable in url: env.NOT_SET_ANYWHERE",
+        ),
     ]
     for module, message in cases:
         with pytest.raises(TemplateError) as caught:
@@ -168,7 +195,10 @@ def test_attachment_is_read_relative_to_the_base_dir(tmp_path: Path) -> None:
     [attachment] = request.attachments
     assert (attachment.field, attachment.filename, attachment.media_type) == ("doc", "note.txt", "text/plain")
     assert attachment.content == (DATA / "attachment.txt").read_bytes()
-    assert request.body_text() == f"email=a@example.com\ndoc=@note.txt ({len(attachment.content)} bytes, text/plain)"
+    assert (
+        request.body_text()
+        == f"email=a@example.com\ndoc=@note.txt ({len(attachment.content)} bytes, text/plain)"
+    )
 
 
 def test_a_variable_value_starting_with_at_is_text_not_a_file(tmp_path: Path) -> None:
@@ -184,12 +214,14 @@ def test_a_variable_value_starting_with_at_is_text_not_a_file(tmp_path: Path) ->
 
 
 def test_json_body_values_reach_the_server_intact(fresh_sandbox: Sandbox) -> None:
-    module = Module(request=Request(
-        method="POST",
-        url=f"{fresh_sandbox.base_url}/subscribers",
-        body=Body("json", '{"email": "{{e}}", "first_name": "{{name}}"}'),
-        success_statuses=(201,),
-    ))
+    module = Module(
+        request=Request(
+            method="POST",
+            url=f"{fresh_sandbox.base_url}/subscribers",
+            body=Body("json", '{"email": "{{e}}", "first_name": "{{name}}"}'),
+            success_statuses=(201,),
+        )
+    )
     result = run_module_sync(module, no_env(e="zoe@example.com", name=TRICKY))
     assert result.route == "success", result.reason
     [created] = fresh_sandbox.state.find("zoe@example.com")
@@ -197,11 +229,13 @@ def test_json_body_values_reach_the_server_intact(fresh_sandbox: Sandbox) -> Non
 
 
 def test_xml_body_values_reach_the_server_intact(fresh_sandbox: Sandbox) -> None:
-    module = Module(request=Request(
-        method="POST",
-        url=f"{fresh_sandbox.base_url}/subscribers",
-        body=Body("xml", "<subscriber><email>{{e}}</email><last_name>{{name}}</last_name></subscriber>"),
-    ))
+    module = Module(
+        request=Request(
+            method="POST",
+            url=f"{fresh_sandbox.base_url}/subscribers",
+            body=Body("xml", "<subscriber><email>{{e}}</email><last_name>{{name}}</last_name></subscriber>"),
+        )
+    )
     result = run_module_sync(module, no_env(e="xml@example.com", name=TRICKY))
     assert result.status == 201, result.reason
     [created] = fresh_sandbox.state.find("xml@example.com")
@@ -209,11 +243,13 @@ def test_xml_body_values_reach_the_server_intact(fresh_sandbox: Sandbox) -> None
 
 
 def test_form_values_reach_the_server_intact(fresh_sandbox: Sandbox) -> None:
-    module = Module(request=Request(
-        method="POST",
-        url=f"{fresh_sandbox.base_url}/subscribers",
-        body=Body("form", fields=(("email", "form@example.com"), ("first_name", "{{name}}"))),
-    ))
+    module = Module(
+        request=Request(
+            method="POST",
+            url=f"{fresh_sandbox.base_url}/subscribers",
+            body=Body("form", fields=(("email", "form@example.com"), ("first_name", "{{name}}"))),
+        )
+    )
     assert run_module_sync(module, no_env(name=TRICKY)).status == 201
     [created] = fresh_sandbox.state.find("form@example.com")
     assert created["first_name"] == TRICKY
@@ -221,11 +257,20 @@ def test_form_values_reach_the_server_intact(fresh_sandbox: Sandbox) -> None:
 
 def test_multipart_attachment_is_recorded_by_the_server(fresh_sandbox: Sandbox, tmp_path: Path) -> None:
     shutil.copy(DATA / "attachment.txt", tmp_path / "attachment.txt")
-    module = Module(request=Request(
-        method="POST",
-        url=f"{fresh_sandbox.base_url}/subscribers",
-        body=Body("multipart", fields=(("email", "multi@example.com"), ("first_name", "{{name}}"), ("cv", "@attachment.txt"))),
-    ))
+    module = Module(
+        request=Request(
+            method="POST",
+            url=f"{fresh_sandbox.base_url}/subscribers",
+            body=Body(
+                "multipart",
+                fields=(
+                    ("email", "multi@example.com"),
+                    ("first_name", "{{name}}"),
+                    ("cv", "@attachment.txt"),
+                ),
+            ),
+        )
+    )
     result = run_module_sync(module, no_env(name=TRICKY), base_dir=tmp_path)
     assert result.status == 201, result.reason
     [created] = fresh_sandbox.state.find("multi@example.com")
@@ -241,8 +286,14 @@ def test_multipart_attachment_is_recorded_by_the_server(fresh_sandbox: Sandbox, 
         ((("Content-Type", "application/merge-patch+json"),), "application/merge-patch+json"),
     ],
 )
-def test_content_type_on_the_wire(sandbox: Sandbox, headers: tuple[tuple[str, str], ...], expected: str) -> None:
-    module = Module(request=Request(method="PATCH", url=f"{sandbox.base_url}/echo", headers=headers, body=Body("json", '{"a": 1}')))
+def test_content_type_on_the_wire(
+    sandbox: Sandbox, headers: tuple[tuple[str, str], ...], expected: str
+) -> None:
+    module = Module(
+        request=Request(
+            method="PATCH", url=f"{sandbox.base_url}/echo", headers=headers, body=Body("json", '{"a": 1}')
+        )
+    )
     result = run_module_sync(module, no_env())
     echoed = result.body.data if result.body else None
     assert echoed["headers"]["Content-Type"] == expected

@@ -49,7 +49,9 @@ def test_xml_variants(content_type: str | None) -> None:
     body = b'<users count="2"><user id="1">Ada</user><user id="2">Grace</user></users>'
     decoded = decode_body(body, content_type)
     assert (decoded.kind, decoded.parsed, decoded.error) == ("xml", True, None)
-    assert decoded.data == {"users": {"@count": "2", "user": [{"@id": "1", "#text": "Ada"}, {"@id": "2", "#text": "Grace"}]}}
+    assert decoded.data == {
+        "users": {"@count": "2", "user": [{"@id": "1", "#text": "Ada"}, {"@id": "2", "#text": "Grace"}]}
+    }
 
 
 def test_soap_envelope_keeps_prefixes() -> None:
@@ -119,15 +121,18 @@ def test_malformed_xml_reason_has_line_and_column() -> None:
 
 
 def test_xml_bomb_is_refused_without_expanding() -> None:
-    entities = ['<!ENTITY lol0 "lol">'] + [
-        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)
-    ]
-    bomb = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [\n' + "\n".join(entities) + "\n]>\n<lolz>&lol9;</lolz>").encode()
+    entities = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)]
+    bomb = (
+        '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n' + "\n".join(entities) + "\n]>\n<lolz>&lol9;</lolz>"
+    ).encode()
     started = time.monotonic()
     decoded = decode_body(bomb, "application/xml")
     took = time.monotonic() - started
     assert decoded.data is None and not decoded.parsed
-    assert decoded.error == "body is not XML we will read: it declares entities (refused, as an XML bomb could expand)"
+    assert (
+        decoded.error
+        == "body is not XML we will read: it declares entities (refused, as an XML bomb could expand)"
+    )
     assert len(decoded.text or "") == len(bomb)  # nothing expanded
     assert took < 1.0  # a billion "lol"s would take minutes and gigabytes
 
@@ -153,7 +158,9 @@ def test_kind_by_media_type_not_by_content() -> None:
 
 
 def test_pretty_text() -> None:
-    assert pretty_text(decode_body(b'{"a":[1,2]}', "application/json")) == '{\n  "a": [\n    1,\n    2\n  ]\n}'
+    assert (
+        pretty_text(decode_body(b'{"a":[1,2]}', "application/json")) == '{\n  "a": [\n    1,\n    2\n  ]\n}'
+    )
     assert pretty_text(decode_body(b"not json", "text/plain")) == "not json"
 
 
@@ -169,11 +176,18 @@ def test_pretty_text() -> None:
         ("/fault/binary", "binary", False, "binary body (image/png, 70 bytes)"),
         ("/fault/malformed-json", "json", False, "body is not JSON: Expecting value at line 1, column 17"),
         ("/fault/malformed-xml", "xml", False, "body is not XML: mismatched tag: line 1, column 8"),
-        ("/fault/xml-bomb", "xml", False, "body is not XML we will read: it declares entities (refused, as an XML bomb could expand)"),
+        (
+            "/fault/xml-bomb",
+            "xml",
+            False,
+            "body is not XML we will read: it declares entities (refused, as an XML bomb could expand)",
+        ),
         ("/fault/bytes?n=300&type=json", "json", True, None),
     ],
 )
-def test_sandbox_bodies_decode_as_expected(sandbox: Sandbox, path: str, kind: str, parsed: bool, error: str | None) -> None:
+def test_sandbox_bodies_decode_as_expected(
+    sandbox: Sandbox, path: str, kind: str, parsed: bool, error: str | None
+) -> None:
     result = run_module_sync(Module(request=Request(url=sandbox.base_url + path)), Variables(environ={}))
     assert result.body is not None
     assert (result.body.kind, result.body.parsed, result.body.error) == (kind, parsed, error)

@@ -64,10 +64,16 @@ def test_success_maps_rows_and_publishes_names(fresh_sandbox: Sandbox) -> None:
 
 def test_published_values_feed_the_next_module(fresh_sandbox: Sandbox) -> None:
     lookup = run_module_sync(
-        module(f"{fresh_sandbox.base_url}/subscribers?email=grace@example.com", ("subscribers.0.id", "variable", "subscriber_id")),
+        module(
+            f"{fresh_sandbox.base_url}/subscribers?email=grace@example.com",
+            ("subscribers.0.id", "variable", "subscriber_id"),
+        ),
         NO_ENV,
     )
-    following = module(f"{fresh_sandbox.base_url}/subscribers/{{{{subscriber_id}}}}", ("last_name", "details", "user_last_name"))
+    following = module(
+        f"{fresh_sandbox.base_url}/subscribers/{{{{subscriber_id}}}}",
+        ("last_name", "details", "user_last_name"),
+    )
     result = run_module_sync(following, NO_ENV.with_published(lookup.published))
     assert result.request.url == f"{fresh_sandbox.base_url}/subscribers/sub_2"
     assert result.published == {"details.user_last_name": "Hopper"}
@@ -84,7 +90,9 @@ def test_published_values_feed_the_next_module(fresh_sandbox: Sandbox) -> None:
         ("/fault/redirect/1", None, SUCCESS, "200 OK"),
     ],
 )
-def test_route_follows_success_statuses(sandbox: Sandbox, path: str, statuses: tuple[int, ...] | None, route: str, reason: str) -> None:
+def test_route_follows_success_statuses(
+    sandbox: Sandbox, path: str, statuses: tuple[int, ...] | None, route: str, reason: str
+) -> None:
     result = run_module_sync(module(sandbox.base_url + path, success_statuses=statuses), NO_ENV)
     assert (result.route, result.reason) == (route, reason)
     if route == FAILURE:
@@ -98,7 +106,11 @@ def test_redirect_not_followed_is_a_failure(sandbox: Sandbox) -> None:
 
 def test_missing_row_is_reported_but_not_a_failure_by_default(sandbox: Sandbox) -> None:
     result = run_module_sync(
-        module(f"{sandbox.base_url}/users", ("users.0.title", "variable", "title"), ("users.5.title", "variable", "sixth")),
+        module(
+            f"{sandbox.base_url}/users",
+            ("users.0.title", "variable", "title"),
+            ("users.5.title", "variable", "sixth"),
+        ),
         NO_ENV,
     )
     assert result.route == SUCCESS
@@ -112,7 +124,12 @@ def test_missing_row_is_reported_but_not_a_failure_by_default(sandbox: Sandbox) 
 
 def test_fail_on_missing_turns_a_missing_row_into_the_failure_route(sandbox: Sandbox) -> None:
     result = run_module_sync(
-        module(f"{sandbox.base_url}/users", ("users.0.title", "variable", "title"), ("users.0.nickname", "variable", "nick"), fail_on_missing=True),
+        module(
+            f"{sandbox.base_url}/users",
+            ("users.0.title", "variable", "title"),
+            ("users.0.nickname", "variable", "nick"),
+            fail_on_missing=True,
+        ),
         NO_ENV,
     )
     assert result.route == FAILURE
@@ -139,7 +156,9 @@ def test_transport_failure_marks_every_row_missing_with_the_reason() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    result = run_module_sync(module(f"http://127.0.0.1:{port}/users", ("users.0.title", "variable", "title")), NO_ENV)
+    result = run_module_sync(
+        module(f"http://127.0.0.1:{port}/users", ("users.0.title", "variable", "title")), NO_ENV
+    )
     reason = f"connection refused by 127.0.0.1:{port}"
     assert (result.route, result.reason, result.status, result.elapsed_ms) == (FAILURE, reason, None, None)
     assert [(r.missing, r.problem) for r in result.rows] == [(True, reason)]
@@ -183,11 +202,14 @@ def test_xml_single_element_is_read_with_index_zero(fresh_sandbox: Sandbox) -> N
         request=Request(
             method="POST",
             url=f"{fresh_sandbox.base_url}/soap/subscribers",
-            body=Body("xml", (
-                '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
-                '<GetUser xmlns="urn:hookbench:subscribers"><email>{{source.email}}</email></GetUser>'
-                "</s:Body></s:Envelope>"
-            )),
+            body=Body(
+                "xml",
+                (
+                    '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
+                    '<GetUser xmlns="urn:hookbench:subscribers"><email>{{source.email}}</email></GetUser>'
+                    "</s:Body></s:Envelope>"
+                ),
+            ),
         ),
         set_variables=(
             SetVariable("soap:Envelope.soap:Body.GetUserResponse.user.0.@id", "linked_id", "custom_database"),
@@ -196,15 +218,24 @@ def test_xml_single_element_is_read_with_index_zero(fresh_sandbox: Sandbox) -> N
     )
     result = run_module_sync(soap, NO_ENV.with_overrides({"source.email": "ada@example.com"}))
     assert result.route == SUCCESS, result.reason
-    assert result.published == {"linked_id.custom_database": "sub_1", "details.user_full_name": "Ada Lovelace"}
+    assert result.published == {
+        "linked_id.custom_database": "sub_1",
+        "details.user_full_name": "Ada Lovelace",
+    }
 
 
 def test_template_and_body_errors_propagate_and_nothing_is_sent(fresh_sandbox: Sandbox) -> None:
     url = f"{fresh_sandbox.base_url}/subscribers"
-    unknown = Module(request=Request(method="POST", url=url, body=Body("json", '{"email": "x@example.com", "first_name": "{{who}}"}')))
+    unknown = Module(
+        request=Request(
+            method="POST", url=url, body=Body("json", '{"email": "x@example.com", "first_name": "{{who}}"}')
+        )
+    )
     with pytest.raises(TemplateError, match="unknown variable in JSON body: who"):
         run_module_sync(unknown, NO_ENV)
-    broken = Module(request=Request(method="POST", url=url, body=Body("json", '{"email": "x@example.com", "n": {{n}}}')))
+    broken = Module(
+        request=Request(method="POST", url=url, body=Body("json", '{"email": "x@example.com", "n": {{n}}}'))
+    )
     with pytest.raises(BodyError, match="line 1, column"):
         run_module_sync(broken, NO_ENV.with_overrides({"n": "1 2"}))
     assert fresh_sandbox.state.find("x@example.com") == []

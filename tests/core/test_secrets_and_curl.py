@@ -57,35 +57,41 @@ def test_mask_text_catches_every_encoding_of_a_secret() -> None:
 
 
 def rendered_with_secrets() -> RenderedRequest:
-    module = Module(request=Request(
-        method="POST",
-        url="https://api.example.test/v1/items?api_key={{env.API_KEY}}&page=2",
-        headers=(
-            ("Authorization", "Bearer {{env.TOKEN}}"),
-            ("X-Mirror", "{{env.TOKEN}}"),
-            ("Accept", "application/json"),
-        ),
-        body=Body("json", '{"token": "{{env.TOKEN}}", "key": "{{env.API_KEY}}", "name": "visible"}'),
-    ))
+    module = Module(
+        request=Request(
+            method="POST",
+            url="https://api.example.test/v1/items?api_key={{env.API_KEY}}&page=2",
+            headers=(
+                ("Authorization", "Bearer {{env.TOKEN}}"),
+                ("X-Mirror", "{{env.TOKEN}}"),
+                ("Accept", "application/json"),
+            ),
+            body=Body("json", '{"token": "{{env.TOKEN}}", "key": "{{env.API_KEY}}", "name": "visible"}'),
+        )
+    )
     return render_request(module, Variables(environ={"TOKEN": "tok-123456", "API_KEY": SECRET}))
 
 
 def test_dry_run_output_masks_secret_headers_and_env_values() -> None:
     shown = format_request(rendered_with_secrets())
-    assert shown == "\n".join([
-        f"POST https://api.example.test/v1/items?api_key={MASK}&page=2",
-        f"Authorization: Bearer {MASK}",
-        f"X-Mirror: {MASK}",
-        "Accept: application/json",
-        "Content-Type: application/json",
-        "",
-        f'{{"token": "{MASK}", "key": "{MASK}", "name": "visible"}}',
-    ])
+    assert shown == "\n".join(
+        [
+            f"POST https://api.example.test/v1/items?api_key={MASK}&page=2",
+            f"Authorization: Bearer {MASK}",
+            f"X-Mirror: {MASK}",
+            "Accept: application/json",
+            "Content-Type: application/json",
+            "",
+            f'{{"token": "{MASK}", "key": "{MASK}", "name": "visible"}}',
+        ]
+    )
     assert "tok-123456" not in shown and "s3cr3t" not in shown
 
 
 def test_a_literal_secret_header_is_masked_even_without_env() -> None:
-    module = Module(request=Request(url="http://example.test/", headers=(("Authorization", "Bearer hard-coded"),)))
+    module = Module(
+        request=Request(url="http://example.test/", headers=(("Authorization", "Bearer hard-coded"),))
+    )
     shown = format_request(render_request(module, Variables(environ={})))
     assert shown == f"GET http://example.test/\nAuthorization: Bearer {MASK}"
 
@@ -95,14 +101,24 @@ def test_curl_masks_and_can_be_pasted() -> None:
     line = to_curl(request)
     assert "tok-123456" not in line and "s3cr3t" not in line
     assert shlex.split(line) == [
-        "curl", "-sS", "-X", "POST",
+        "curl",
+        "-sS",
+        "-X",
+        "POST",
         f"https://api.example.test/v1/items?api_key={MASK}&page=2",
-        "-H", f"Authorization: Bearer {MASK}",
-        "-H", f"X-Mirror: {MASK}",
-        "-H", "Accept: application/json",
-        "-H", "Content-Type: application/json",
-        "--data-binary", f'{{"token": "{MASK}", "key": "{MASK}", "name": "visible"}}',
-        "-L", "--max-time", "10",
+        "-H",
+        f"Authorization: Bearer {MASK}",
+        "-H",
+        f"X-Mirror: {MASK}",
+        "-H",
+        "Accept: application/json",
+        "-H",
+        "Content-Type: application/json",
+        "--data-binary",
+        f'{{"token": "{MASK}", "key": "{MASK}", "name": "visible"}}',
+        "-L",
+        "--max-time",
+        "10",
     ]
 
 
@@ -113,21 +129,44 @@ def test_curl_unmasked_shows_the_real_values() -> None:
 
 
 def test_curl_for_get_multipart_and_options(tmp_path: Path) -> None:
-    get = render_request(Module(request=Request(url="http://example.test/a b", timeout=2.5, verify_tls=False, follow_redirects=False)), Variables(environ={}))
+    get = render_request(
+        Module(
+            request=Request(
+                url="http://example.test/a b", timeout=2.5, verify_tls=False, follow_redirects=False
+            )
+        ),
+        Variables(environ={}),
+    )
     assert shlex.split(to_curl(get)) == ["curl", "-sS", "http://example.test/a b", "-k", "--max-time", "2.5"]
     (tmp_path / "cv.txt").write_text("cv", encoding="utf-8")
-    multipart = Module(request=Request(method="POST", url="http://example.test/up", body=Body("multipart", fields=(("who", "{{env.WHO}}"), ("cv", "@cv.txt")))))
+    multipart = Module(
+        request=Request(
+            method="POST",
+            url="http://example.test/up",
+            body=Body("multipart", fields=(("who", "{{env.WHO}}"), ("cv", "@cv.txt"))),
+        )
+    )
     rendered = render_request(multipart, Variables(environ={"WHO": "secret-person"}), base_dir=tmp_path)
     assert shlex.split(to_curl(rendered)) == [
-        "curl", "-sS", "-X", "POST", "http://example.test/up",
-        "-F", f"who={MASK}",
-        "-F", "cv=@cv.txt;type=text/plain",
-        "-L", "--max-time", "10",
+        "curl",
+        "-sS",
+        "-X",
+        "POST",
+        "http://example.test/up",
+        "-F",
+        f"who={MASK}",
+        "-F",
+        "cv=@cv.txt;type=text/plain",
+        "-L",
+        "--max-time",
+        "10",
     ]
 
 
 def test_non_ascii_secret_in_a_json_body_is_masked() -> None:
-    module = Module(request=Request(method="POST", url="http://example.test/", body=Body("json", '{"p": "{{env.PASS}}"}')))
+    module = Module(
+        request=Request(method="POST", url="http://example.test/", body=Body("json", '{"p": "{{env.PASS}}"}'))
+    )
     request = render_request(module, Variables(environ={"PASS": 'pä"sswörd'}))
     assert "sswörd" not in format_request(request)
     assert "sswörd" not in to_curl(request)
@@ -135,7 +174,13 @@ def test_non_ascii_secret_in_a_json_body_is_masked() -> None:
 
 @pytest.mark.parametrize("secret", ["it's-a-secret", 'say "secret"', "a&b<secret>"])
 def test_secret_with_quotes_in_an_xml_body_is_masked(secret: str) -> None:
-    module = Module(request=Request(method="POST", url="http://example.test/", body=Body("xml", '<p a="{{env.PASS}}">{{env.PASS}}</p>')))
+    module = Module(
+        request=Request(
+            method="POST",
+            url="http://example.test/",
+            body=Body("xml", '<p a="{{env.PASS}}">{{env.PASS}}</p>'),
+        )
+    )
     request = render_request(module, Variables(environ={"PASS": secret}))
     assert format_request(request).endswith(f'<p a="{MASK}">{MASK}</p>')
     assert "secret" not in to_curl(request)

@@ -9,7 +9,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from hypothesis import example, given, settings, strategies as st
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from tui.core.errors import HookbenchError, TemplateError
 from tui.core.model import Body, Module, Request
@@ -78,7 +79,9 @@ def test_malformed_placeholder_in_a_body_names_line_and_column() -> None:
 
 def test_unknown_placeholders_are_listed_once_each() -> None:
     with pytest.raises(TemplateError) as caught:
-        render("{{known}}/{{missing_one}}/{{missing_two}}/{{missing_one}}", values({"known": "k"}), where="url")
+        render(
+            "{{known}}/{{missing_one}}/{{missing_two}}/{{missing_one}}", values({"known": "k"}), where="url"
+        )
     assert str(caught.value) == "unknown variables in url: missing_one, missing_two"
     with pytest.raises(TemplateError) as caught:
         render("{{source.email}}", values({}), where="header 'X-Email'")
@@ -95,19 +98,26 @@ def test_text_without_placeholders_is_returned_unchanged() -> None:
 
 def test_url_values_are_percent_encoded_after_the_origin() -> None:
     lookup = values({"base_url": "http://127.0.0.1:8765", "v": TRICKY, "id": "a/b"})
-    url = render("{{base_url}}/subscribers/{{id}}?q={{v}}&again={{ v }}", lookup, where="url", encode=encode_for_url)
+    url = render(
+        "{{base_url}}/subscribers/{{id}}?q={{v}}&again={{ v }}", lookup, where="url", encode=encode_for_url
+    )
     encoded = "Say%20%22hi%22%20%26%20%3Cb%3Ebye%3C%2Fb%3E%20caf%C3%A9%20%E2%98%95"
     assert url == f"http://127.0.0.1:8765/subscribers/a%2Fb?q={encoded}&again={encoded}"
 
 
 def test_url_host_and_port_placeholders_are_inserted_raw() -> None:
     lookup = values({"host": "example.test", "port": "8080"})
-    assert render("https://{{host}}:{{port}}/p", lookup, where="url", encode=encode_for_url) == "https://example.test:8080/p"
+    assert (
+        render("https://{{host}}:{{port}}/p", lookup, where="url", encode=encode_for_url)
+        == "https://example.test:8080/p"
+    )
 
 
 def test_json_values_are_escaped_inside_strings_and_raw_outside() -> None:
     lookup = values({"v": 'quote " backslash \\ newline \n tab \t & <x> ü', "n": "42"})
-    text = render('{"a": "{{v}}", "n": {{n}}, "s": "n={{n}}"}', lookup, where="JSON body", encode=encode_for_json)
+    text = render(
+        '{"a": "{{v}}", "n": {{n}}, "s": "n={{n}}"}', lookup, where="JSON body", encode=encode_for_json
+    )
     assert json.loads(text) == {"a": 'quote " backslash \\ newline \n tab \t & <x> ü', "n": 42, "s": "n=42"}
 
 
@@ -119,9 +129,9 @@ def test_json_string_detection_survives_escaped_quotes_before_the_placeholder() 
 
 def test_xml_values_are_escaped_in_text_and_attributes() -> None:
     lookup = values({"v": TRICKY, "q": "it's"})
-    text = render('<a b="{{v}}" c=\'{{q}}\'>{{v}}</a>', lookup, where="XML body", encode=encode_for_xml)
+    text = render("<a b=\"{{v}}\" c='{{q}}'>{{v}}</a>", lookup, where="XML body", encode=encode_for_xml)
     assert text == (
-        '<a b="Say &quot;hi&quot; &amp; &lt;b&gt;bye&lt;/b&gt; café ☕" c=\'it&apos;s\'>'
+        "<a b=\"Say &quot;hi&quot; &amp; &lt;b&gt;bye&lt;/b&gt; café ☕\" c='it&apos;s'>"
         "Say &quot;hi&quot; &amp; &lt;b&gt;bye&lt;/b&gt; café ☕</a>"
     )
     root = ET.fromstring(text)
@@ -131,7 +141,9 @@ def test_xml_values_are_escaped_in_text_and_attributes() -> None:
 def test_header_values_with_line_breaks_are_refused() -> None:
     assert encode_for_header("Bearer abc", "", 0) == "Bearer abc"
     with pytest.raises(TemplateError, match="holds a line break; refusing to send it"):
-        render("{{v}}", values({"v": "x\r\nX-Injected: 1"}), where="header 'X-Trace'", encode=encode_for_header)
+        render(
+            "{{v}}", values({"v": "x\r\nX-Injected: 1"}), where="header 'X-Trace'", encode=encode_for_header
+        )
 
 
 # --------------------------------------------------------------------------- property tests
@@ -223,7 +235,13 @@ def test_lookup_precedence_for_env_names() -> None:
         "environ": {"T": "process"},
         "overrides": {"env.T": "cli"},
     }
-    expected = {"defaults": "profile", "vars_file": "vars-file", "env_file": "env-file", "environ": "process", "overrides": "cli"}
+    expected = {
+        "defaults": "profile",
+        "vars_file": "vars-file",
+        "env_file": "env-file",
+        "environ": "process",
+        "overrides": "cli",
+    }
     active: dict[str, dict[str, str]] = {"environ": {}}
     for layer in layers:
         active[layer] = layers[layer]
@@ -242,14 +260,17 @@ def test_parse_assignment() -> None:
 
 def test_read_env_file(tmp_path: Path) -> None:
     path = tmp_path / ".env"
-    path.write_text(textwrap.dedent("""
+    path.write_text(
+        textwrap.dedent("""
         # a comment
         TOKEN=abc123
         export QUOTED="two words # not a comment"
         SINGLE='single'
         TRAILING=value # a comment
         ESCAPED="a\\nb"
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     assert read_env_file(path) == {
         "TOKEN": "abc123",
         "QUOTED": "two words # not a comment",
@@ -278,14 +299,17 @@ def test_env_file_errors_name_file_and_line(tmp_path: Path) -> None:
 
 def test_read_vars_file_flattens_tables(tmp_path: Path) -> None:
     path = tmp_path / "vars.toml"
-    path.write_text(textwrap.dedent("""
+    path.write_text(
+        textwrap.dedent("""
         base_url = "http://127.0.0.1:1"
         count = 3
         on = true
         tags = ["a", "b"]
         [source]
         email = "ada@example.com"
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     assert read_vars_file(path) == {
         "base_url": "http://127.0.0.1:1",
         "count": "3",

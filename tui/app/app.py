@@ -73,8 +73,16 @@ class HookbenchApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Copy as curl", "Copy the current request as a curl command (secrets masked)", self.action_copy_curl)
-        yield SystemCommand("Copy as curl with secrets", "The same, with credentials in clear", lambda: self.action_copy_curl(mask=False))
+        yield SystemCommand(
+            "Copy as curl",
+            "Copy the current request as a curl command (secrets masked)",
+            self.action_copy_curl,
+        )
+        yield SystemCommand(
+            "Copy as curl with secrets",
+            "The same, with credentials in clear",
+            lambda: self.action_copy_curl(mask=False),
+        )
         yield SystemCommand("Help", "Keys and dot-path notation", self.workbench.action_help)
 
     def action_copy_curl(self, mask: bool = True) -> None:

@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+
 class NamePrompt(ModalScreen[str | None]):
     """Asks for a profile name; dismisses with the name, or None when cancelled."""
 

@@ -31,8 +31,17 @@ class RowEditor(ModalScreen[SetVariable | None]):
             yield Label("Type")
             yield Select([(t, t) for t in TYPES], value=row.type, allow_blank=False, id="row-type")
             yield Label("Target")
-            yield Select(_options(row.type), value=row.target if row.target in targets_for(row.type) else Select.NULL, id="row-target-select", prompt="choose a target")
-            yield Input(row.target if row.type in FREE_TYPES else "", placeholder="variable name", id="row-target-text")
+            yield Select(
+                _options(row.type),
+                value=row.target if row.target in targets_for(row.type) else Select.NULL,
+                id="row-target-select",
+                prompt="choose a target",
+            )
+            yield Input(
+                row.target if row.type in FREE_TYPES else "",
+                placeholder="variable name",
+                id="row-target-text",
+            )
             yield Label("", id="prompt-error")
             with Horizontal(classes="buttons"):
                 yield Button("OK", variant="primary", id="row-ok")
@@ -71,7 +80,13 @@ class RowEditor(ModalScreen[SetVariable | None]):
     @on(Input.Submitted)
     def _ok(self) -> None:
         row = self.edited()
-        problem = "give the dot path to read" if not row.name else target_problem(row.type, row.target) if row.target else "choose a target"
+        problem = (
+            "give the dot path to read"
+            if not row.name
+            else target_problem(row.type, row.target)
+            if row.target
+            else "choose a target"
+        )
         if problem:
             self.query_one("#prompt-error", Label).update(problem)
             return

@@ -10,17 +10,18 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.lazy import Lazy
-from textual.widget import Widget
-from textual.worker import Worker, WorkerState
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
 
 from tui.app.widgets.body_editor import BodyEditor
 from tui.app.widgets.flow_view import FlowView
@@ -37,6 +38,8 @@ from tui.app.widgets.status_line import StatusLine
 from tui.app.widgets.url_bar import UrlBar
 from tui.core.catalogue import suggest_target
 from tui.core.errors import HookbenchError, SendError
+from tui.core.exchange import Exchange
+from tui.core.flows import StepResult
 from tui.core.history import History
 from tui.core.model import BODY_METHODS, Module, Request, SetVariable
 from tui.core.paths import parse_path
@@ -45,11 +48,12 @@ from tui.core.render import RenderedRequest, render_request
 from tui.core.responses import BINARY, EMPTY, TEXT, pretty_text
 from tui.core.run import RunResult, judge, transport_failure
 from tui.core.secrets import mask_header
-from tui.core.exchange import Exchange
-from tui.core.flows import StepResult
 from tui.core.template import names_in
 from tui.core.variables import Variables
 
+if TYPE_CHECKING:
+    from tui.app.app import HookbenchApp
+    from tui.core.send import Clients
 
 PartT = TypeVar("PartT", bound=Widget)
 
@@ -93,7 +97,9 @@ class Workbench(Screen[None]):
         module, request = self.module, self.module.request
         with Horizontal(id="body"):
             with Vertical(id="sidebar"):
-                yield ProfileList(self.folder, current=self.profile.path if self.profile else None, id="profile-list")
+                yield ProfileList(
+                    self.folder, current=self.profile.path if self.profile else None, id="profile-list"
+                )
                 yield HistoryList(self.history, id="history")
             with Vertical(id="main"):
                 yield UrlBar(request.method, request.url, id="url-bar")
@@ -117,9 +123,15 @@ class Workbench(Screen[None]):
                         with VerticalScroll():
                             yield Static("", id="response-headers")
                     with TabPane("Set Variables", id="tab-vars"):
-                        yield Lazy(SetVariablesPanel(module.set_variables, module.failure_variable, id="set-variables"))
+                        yield Lazy(
+                            SetVariablesPanel(
+                                module.set_variables, module.failure_variable, id="set-variables"
+                            )
+                        )
                     with TabPane("Flow", id="tab-flow"):
-                        yield Static(Text("Save this module to run it as a flow.", style="dim"), id="flow-empty")
+                        yield Static(
+                            Text("Save this module to run it as a flow.", style="dim"), id="flow-empty"
+                        )
                 yield PathBar(id="path-bar")
         yield Footer()
 
@@ -199,7 +211,12 @@ class Workbench(Screen[None]):
         request = self.module.request
         body_editor = self._mounted(BodyEditor)
         body = body_editor.body() if body_editor else request.body
-        if body is not None and url_bar.method not in BODY_METHODS and request.body is None and not (body.text or body.fields):
+        if (
+            body is not None
+            and url_bar.method not in BODY_METHODS
+            and request.body is None
+            and not (body.text or body.fields)
+        ):
             body = None
         request = replace(
             request,
@@ -214,7 +231,9 @@ class Workbench(Screen[None]):
         panel = self._mounted(SetVariablesPanel)
         if panel is None:
             return replace(self.module, request=request)
-        return replace(self.module, request=request, set_variables=panel.rows, failure_variable=panel.failure_variable)
+        return replace(
+            self.module, request=request, set_variables=panel.rows, failure_variable=panel.failure_variable
+        )
 
     def current_variables(self) -> Variables:
         return self.variables.with_overrides(self.session_values)
@@ -249,7 +268,9 @@ class Workbench(Screen[None]):
             await panel.show(names, {n: variables.lookup(n) for n in names})
         unknown = sum(1 for n in names if variables.lookup(n) is None)
         tabs = self.query_one("#request-tabs", TabbedContent)
-        tabs.get_tab("tab-placeholders").label = f"Placeholders ({unknown} unknown)" if unknown else "Placeholders"
+        tabs.get_tab("tab-placeholders").label = (
+            f"Placeholders ({unknown} unknown)" if unknown else "Placeholders"
+        )
 
     def _show_live_values(self, module: Module) -> None:
         panel = self._mounted(SetVariablesPanel)
@@ -328,7 +349,7 @@ class Workbench(Screen[None]):
         from tui.core.send import send
 
         try:
-            exchange = await send(request, self.app.clients, max_body_bytes=self.app_max_body)
+            exchange = await send(request, self._clients, max_body_bytes=self.app_max_body)
         except SendError as error:
             result = transport_failure(module, request, error)
             await self._show_result(result)
@@ -345,10 +366,19 @@ class Workbench(Screen[None]):
     @work(thread=True, exit_on_error=False, group="history")
     def _record(self, module: Module, result: RunResult, profile_path: Path | None) -> None:
         """Every send leaves a record (bodies as the module's log toggles allow)."""
-        summary = self.history.record(module, result, profile_path=profile_path, profile=None if profile_path else module.name)
+        summary = self.history.record(
+            module, result, profile_path=profile_path, profile=None if profile_path else module.name
+        )
         if summary is None and self.history.last_error:
-            self.app.call_from_thread(self.notify, self.history.last_error, title="Not recorded", severity="warning")
+            self.app.call_from_thread(
+                self.notify, self.history.last_error, title="Not recorded", severity="warning"
+            )
         self.app.call_from_thread(self.query_one(HistoryList).refresh_records)
+
+    @property
+    def _clients(self) -> Clients:
+        """The app's long-lived HTTP clients (HookbenchApp owns them)."""
+        return cast("HookbenchApp", self.app).clients
 
     @property
     def app_max_body(self) -> int:
@@ -374,7 +404,9 @@ class Workbench(Screen[None]):
             if self.focused is None or self.focused.id == "url":
                 self.action_focus_tree()
         else:
-            tree.show_message(body.error or ("empty body" if body.kind == EMPTY else f"{body.kind} body: see Raw"))
+            tree.show_message(
+                body.error or ("empty body" if body.kind == EMPTY else f"{body.kind} body: see Raw")
+            )
         if body.kind in (BINARY, EMPTY):
             raw.load(body.error or "(empty body)")
         elif body.kind == TEXT or not body.parsed:
@@ -382,8 +414,16 @@ class Workbench(Screen[None]):
 
     def _show_headers(self, exchange: Exchange) -> None:
         text = Text()
-        text.append(f"HTTP/{exchange.http_version.removeprefix('HTTP/')} {exchange.status} {exchange.reason_phrase}\n", "bold")
-        text.append(f"final URL: {exchange.url}" + (f" (after {exchange.redirects} redirects)" if exchange.redirects else "") + "\n\n", "dim")
+        text.append(
+            f"HTTP/{exchange.http_version.removeprefix('HTTP/')} {exchange.status} {exchange.reason_phrase}\n",
+            "bold",
+        )
+        text.append(
+            f"final URL: {exchange.url}"
+            + (f" (after {exchange.redirects} redirects)" if exchange.redirects else "")
+            + "\n\n",
+            "dim",
+        )
         for name, value in exchange.headers:
             text.append(f"{name}: ", "bold cyan")
             text.append(f"{mask_header(name, value)}\n")
@@ -398,14 +438,21 @@ class Workbench(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A bug in a worker must not vanish silently, nor print a traceback over the screen."""
         if event.state == WorkerState.ERROR:
-            self.notify(f"{type(event.worker.error).__name__}: {event.worker.error}", title="Unexpected error", severity="error", timeout=15)
+            self.notify(
+                f"{type(event.worker.error).__name__}: {event.worker.error}",
+                title="Unexpected error",
+                severity="error",
+                timeout=15,
+            )
 
     # --- flows ----------------------------------------------------------------------------------
 
     @on(FlowView.RunRequested)
     def _flow_requested(self, event: FlowView.RunRequested) -> None:
         if self.dirty:
-            self.notify("The flow runs the saved profiles; unsaved edits here are not part of it.", severity="warning")
+            self.notify(
+                "The flow runs the saved profiles; unsaved edits here are not part of it.", severity="warning"
+            )
         self._run_flow(event.view)
 
     @work(exclusive=True, exit_on_error=False, group="send")
@@ -414,12 +461,13 @@ class Workbench(Screen[None]):
 
         if view.graph is None:
             return
+
         def on_step(step: StepResult) -> None:
             view.show_step(step)
             self._record(step.module, step.result, step.path)
 
         try:
-            result = await run_flow(view.graph, self.current_variables(), self.app.clients, on_step=on_step)
+            result = await run_flow(view.graph, self.current_variables(), self._clients, on_step=on_step)
         except HookbenchError as exc:
             view.show_error(str(exc))
             return
@@ -470,7 +518,11 @@ class Workbench(Screen[None]):
             self.notify(str(exc), title="Not saved", severity="error", timeout=10)
             return
         self.query_one(ProfileList).reload(select=path)
-        self.notify(f"Saved {path}. Masked secrets stay masked: type them again or use {{{{env.NAME}}}}.", title="Saved", timeout=8)
+        self.notify(
+            f"Saved {path}. Masked secrets stay masked: type them again or use {{{{env.NAME}}}}.",
+            title="Saved",
+            timeout=8,
+        )
 
     # --- the tree: click to path ---------------------------------------------------------
 
@@ -546,7 +598,9 @@ class Workbench(Screen[None]):
                 return
             path = self.folder / f"{file_stem_for(name)}.toml"
             if path.exists():
-                self.notify(f"{path} exists already; choose another name.", title="Not saved", severity="error")
+                self.notify(
+                    f"{path} exists already; choose another name.", title="Not saved", severity="error"
+                )
                 return
             module = replace(module, name=name)
         try:
@@ -591,5 +645,3 @@ class Workbench(Screen[None]):
         """The current request rendered (for copy as curl); raises HookbenchError/ValueError."""
         base_dir = self.profile.path.parent if self.profile else self.folder
         return render_request(self.collect(), self.current_variables(), base_dir=base_dir)
-
-

@@ -40,14 +40,25 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("entry", type=Path, metavar="ENTRY", help="the first profile of the flow")
     _add_variable_options(parser)
-    parser.add_argument("--json", action="store_true", help="print the steps and final variables as one JSON object")
-    parser.add_argument("--junit", type=Path, metavar="FILE", help="write a JUnit XML report, one test case per step")
     parser.add_argument(
-        "--max-steps", type=_positive, default=DEFAULT_MAX_STEPS, metavar="N",
+        "--json", action="store_true", help="print the steps and final variables as one JSON object"
+    )
+    parser.add_argument(
+        "--junit", type=Path, metavar="FILE", help="write a JUnit XML report, one test case per step"
+    )
+    parser.add_argument(
+        "--max-steps",
+        type=_positive,
+        default=DEFAULT_MAX_STEPS,
+        metavar="N",
         help=f"stop a flow that runs more steps than this, e.g. a loop (default {DEFAULT_MAX_STEPS})",
     )
-    parser.add_argument("--dry-run", action="store_true", help="print the route graph and each rendered request; send nothing")
-    parser.add_argument("--no-history", action="store_true", help="leave no record of the steps in the history")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print the route graph and each rendered request; send nothing"
+    )
+    parser.add_argument(
+        "--no-history", action="store_true", help="leave no record of the steps in the history"
+    )
 
 
 def _positive(text: str) -> int:
@@ -93,7 +104,9 @@ def run(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
-def _run(graph: FlowGraph, variables: Any, steps: list[StepResult], *, quiet: bool, record: bool = True) -> FlowResult:
+def _run(
+    graph: FlowGraph, variables: Any, steps: list[StepResult], *, quiet: bool, record: bool = True
+) -> FlowResult:
     """Run the flow, printing each step as it completes unless the output is JSON.
 
     Each step is recorded in history like any run (unless --no-history).
@@ -137,7 +150,9 @@ def format_step(step: StepResult, width: int = 0) -> str:
     status = str(step.status) if step.status is not None else "---"
     route = step.route + (" (expected)" if step.route == "failure" and step.expected else "")
     following = f"→ {step.next_stem}" if step.next_stem else "(end)"
-    lines = [f"{step.index:>2}  {step.stem.ljust(width)}  {status}  {route}  {mask_text(step.reason, secrets)}  {following}"]
+    lines = [
+        f"{step.index:>2}  {step.stem.ljust(width)}  {status}  {route}  {mask_text(step.reason, secrets)}  {following}"
+    ]
     lines += [f"      {name} = {mask_text(_value(value), secrets)}" for name, value in step.published.items()]
     return "\n".join(lines)
 
@@ -153,7 +168,10 @@ def format_summary(result: FlowResult) -> str:
     if result.variables:
         width = max(len(name) for name in result.variables)
         lines.append("variables:")
-        lines += [f"  {name.ljust(width)}  = {mask_text(_value(value), secrets)}" for name, value in result.variables.items()]
+        lines += [
+            f"  {name.ljust(width)}  = {mask_text(_value(value), secrets)}"
+            for name, value in result.variables.items()
+        ]
     return "\n".join(lines)
 
 
@@ -188,7 +206,9 @@ def format_dry_run(graph: FlowGraph, previews: tuple[StepPreview, ...]) -> str:
         elif preview.problem is not None:
             blocks.append(f"{head}\nnot rendered: {preview.problem}")
         else:
-            blocks.append(f"{head}\nnot rendered: {_describe_missing(preview.missing, preview.set_upstream or {})}")
+            blocks.append(
+                f"{head}\nnot rendered: {_describe_missing(preview.missing, preview.set_upstream or {})}"
+            )
     return "\n\n".join(blocks)
 
 

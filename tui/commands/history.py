@@ -39,21 +39,36 @@ def register(commands: Any) -> None:
             "$HOOKBENCH_HISTORY_KEEP sets how many are kept (default 1000)."
         ),
     )
-    history.add_argument("--profiles", type=Path, default=argparse.SUPPRESS,
-                         help="profiles folder whose history to use (default ./profiles)")
-    history.add_argument("--limit", type=int, default=20, metavar="N", help="newest N records (default 20; 0 for all)")
-    history.add_argument("--filter", default="", metavar="TEXT", help="only records whose URL, profile, status or route contain TEXT")
+    history.add_argument(
+        "--profiles",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="profiles folder whose history to use (default ./profiles)",
+    )
+    history.add_argument(
+        "--limit", type=int, default=20, metavar="N", help="newest N records (default 20; 0 for all)"
+    )
+    history.add_argument(
+        "--filter",
+        default="",
+        metavar="TEXT",
+        help="only records whose URL, profile, status or route contain TEXT",
+    )
     history.add_argument("--json", action="store_true", help="print a JSON array")
     actions = history.add_subparsers(dest="history_command", metavar="ACTION")
 
     show = actions.add_parser("show", help="print a record (TOML, secrets masked)")
     show.add_argument("id", help="record id, or an unambiguous prefix of it")
 
-    replay = actions.add_parser("replay", help="send a recorded request again; output and exit codes as `run`")
+    replay = actions.add_parser(
+        "replay", help="send a recorded request again; output and exit codes as `run`"
+    )
     replay.add_argument("id", help="record id, or an unambiguous prefix of it")
     replay.add_argument("--json", action="store_true", help="print one JSON object")
     replay.add_argument("--no-history", action="store_true", help="do not record the replay")
-    replay.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="set a variable (repeatable)")
+    replay.add_argument(
+        "--var", action="append", default=[], metavar="NAME=VALUE", help="set a variable (repeatable)"
+    )
     replay.add_argument("--vars-file", type=Path, help="TOML file of variables")
     replay.add_argument("--env-file", type=Path, help=".env file for {{env.NAME}}")
 

@@ -13,9 +13,22 @@ FREE_TYPES = ("variable", "advanced")
 _CATALOGUE: dict[str, tuple[str, ...]] = {
     "source": ("Phone Number", "Email", "Person Id", "Person Device ID", "Person Session ID"),
     "details": (
-        "Tags", "Comm Type", "Recordings", "Agent Recording", "Caller Recording", "Result",
-        "Notes", "Points", "Type", "Queue", "Contact Card URL", "User Email Address",
-        "User First Name", "User Last Name", "User Full Name", "Salesforce User Id",
+        "Tags",
+        "Comm Type",
+        "Recordings",
+        "Agent Recording",
+        "Caller Recording",
+        "Result",
+        "Notes",
+        "Points",
+        "Type",
+        "Queue",
+        "Contact Card URL",
+        "User Email Address",
+        "User First Name",
+        "User Last Name",
+        "User Full Name",
+        "Salesforce User Id",
         "Zendesk User Id",
     ),
     "routing": ("Inbound Number", "Inbound Number Name", "Channel Key", "Email", "Comm Type"),
@@ -35,9 +48,7 @@ def slug(label: str) -> str:
 TARGETS: dict[str, tuple[str, ...]] = {
     kind: tuple(slug(label) for label in labels) for kind, labels in _CATALOGUE.items()
 }
-LABELS: dict[str, str] = {
-    slug(label): label for labels in _CATALOGUE.values() for label in labels
-}
+LABELS: dict[str, str] = {slug(label): label for labels in _CATALOGUE.values() for label in labels}
 
 
 def targets_for(kind: str) -> tuple[str, ...]:

@@ -26,7 +26,10 @@ def to_curl(request: RenderedRequest, *, mask_secrets: bool = True) -> str:
     for name, value in request.fields:
         parts += ["-F", shlex.quote(f"{name}={clean(value)}")]
     for attachment in request.attachments:
-        parts += ["-F", shlex.quote(f"{attachment.field}=@{attachment.filename};type={attachment.media_type}")]
+        parts += [
+            "-F",
+            shlex.quote(f"{attachment.field}=@{attachment.filename};type={attachment.media_type}"),
+        ]
     if request.follow_redirects:
         parts.append("-L")
     if not request.verify_tls:

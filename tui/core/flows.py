@@ -81,7 +81,9 @@ class FlowGraph:
 
     def edges(self) -> tuple[tuple[str, str, str], ...]:
         """(from stem, route, to stem) for every declared route."""
-        return tuple((node.stem, route, target) for node in self.nodes.values() for route, target in node.routes)
+        return tuple(
+            (node.stem, route, target) for node in self.nodes.values() for route, target in node.routes
+        )
 
     def upstream(self, stem: str) -> tuple[str, ...]:
         """Stems that can run before `stem` in some run (itself too when it sits on a loop)."""
@@ -225,7 +227,9 @@ def _checked_stem(node: FlowNode, route: str, name: str) -> str:
     return stem
 
 
-def _layout(graph: FlowGraph, stem: str, ancestors: tuple[str, ...], expanded: set[str]) -> list[list[Segment]]:
+def _layout(
+    graph: FlowGraph, stem: str, ancestors: tuple[str, ...], expanded: set[str]
+) -> list[list[Segment]]:
     """Lines for the subtree at `stem`; a loop or a profile drawn already is not redrawn."""
     node = graph.nodes[stem]
     expanded.add(stem)
@@ -272,7 +276,9 @@ async def run_flow(
     next request goes out. A step that cannot be rendered stops the flow with the same
     error type, naming the step; exceeding `max_steps` is a FlowError naming the loop.
     """
-    graph = entry if isinstance(entry, FlowGraph) else plan_flow(entry, max_steps=max_steps or DEFAULT_MAX_STEPS)
+    graph = (
+        entry if isinstance(entry, FlowGraph) else plan_flow(entry, max_steps=max_steps or DEFAULT_MAX_STEPS)
+    )
     limit = max_steps or graph.max_steps
     steps: list[StepResult] = []
     chain = variables
@@ -314,7 +320,9 @@ def run_flow_sync(
     return asyncio.run(_run())
 
 
-async def _run_step(node: FlowNode, index: int, chain: Variables, clients: Clients, max_body_bytes: int) -> StepResult:
+async def _run_step(
+    node: FlowNode, index: int, chain: Variables, clients: Clients, max_body_bytes: int
+) -> StepResult:
     started = time.perf_counter()
     try:
         result = await run_module(

@@ -91,7 +91,9 @@ def keep_setting() -> int:
     except ValueError:
         keep = -1
     if keep < 0:
-        raise HistoryError(f"{HISTORY_KEEP_ENV}={text!r}: expected a whole number of records (0 records nothing)")
+        raise HistoryError(
+            f"{HISTORY_KEEP_ENV}={text!r}: expected a whole number of records (0 records nothing)"
+        )
     return keep
 
 
@@ -153,7 +155,8 @@ class History:
         now = _next_time()
         record_id = new_record_id(now)
         data, summary = build_record(
-            module, result,
+            module,
+            result,
             record_id=record_id,
             time=now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
             profile=profile if profile is not None else (Path(profile_path).stem if profile_path else ""),
@@ -192,7 +195,7 @@ class History:
         """
         names = self._names()
         removed = 0
-        for name in names[max(self.keep, 0):]:
+        for name in names[max(self.keep, 0) :]:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.root / name)
                 removed += 1
@@ -248,10 +251,11 @@ class History:
         except FileNotFoundError:
             return None  # pruned by another process a moment ago
         except OSError as exc:
-            return self._skip(path, f"cannot read it ({exc.strerror or exc})")
+            self._skip(path, f"cannot read it ({exc.strerror or exc})")
+            return None
         if first.startswith(_HEADER_BYTES):
             try:
-                data = json.loads(first[len(_HEADER_BYTES):])
+                data = json.loads(first[len(_HEADER_BYTES) :])
                 if data.get("id") == name[:-5] and len(first) + int(data["bytes"]) == size:
                     return RecordSummary.from_json(data)
             except (ValueError, TypeError, KeyError, AttributeError):
@@ -263,23 +267,34 @@ class History:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
             request, result = data["request"], data.get("result", {})
-            return RecordSummary.from_json({
-                "id": record_id, "time": str(result.get("time") or _time_of(record_id)),
-                "method": request.get("method", "GET"), "url": request["url"],
-                "status": result.get("status"), "route": result.get("route", ""),
-                "elapsed_ms": result.get("elapsed_ms"), "profile": data.get("profile", ""),
-                "name": data.get("name", ""), "reason": result.get("reason", ""),
-            })
+            return RecordSummary.from_json(
+                {
+                    "id": record_id,
+                    "time": str(result.get("time") or _time_of(record_id)),
+                    "method": request.get("method", "GET"),
+                    "url": request["url"],
+                    "status": result.get("status"),
+                    "route": result.get("route", ""),
+                    "elapsed_ms": result.get("elapsed_ms"),
+                    "profile": data.get("profile", ""),
+                    "name": data.get("name", ""),
+                    "reason": result.get("reason", ""),
+                }
+            )
         except FileNotFoundError:
             return None
         except OSError as exc:
-            return self._skip(path, f"cannot read it ({exc.strerror or exc})")
+            self._skip(path, f"cannot read it ({exc.strerror or exc})")
+            return None
         except UnicodeDecodeError:
-            return self._skip(path, "it is not UTF-8 text")
+            self._skip(path, "it is not UTF-8 text")
+            return None
         except tomllib.TOMLDecodeError as exc:
-            return self._skip(path, f"it is not valid TOML (truncated or edited by hand?): {exc}")
+            self._skip(path, f"it is not valid TOML (truncated or edited by hand?): {exc}")
+            return None
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            return self._skip(path, f"it is not a hookbench record ({exc})")
+            self._skip(path, f"it is not a hookbench record ({exc})")
+            return None
 
     def _skip(self, path: Path, problem: str) -> None:
         message = f"skipped history record {path}: {problem}"
@@ -293,7 +308,9 @@ class History:
         """The record id for `text`: the id itself, its file name, or an unambiguous prefix of it."""
         wanted = text.strip().removesuffix(".toml")
         if not _ID_TEXT.match(wanted):
-            raise HistoryError(f"no history record {text!r} in {self.root} (ids look like 20261128T184512.123456Z-4242-ab12)")
+            raise HistoryError(
+                f"no history record {text!r} in {self.root} (ids look like 20261128T184512.123456Z-4242-ab12)"
+            )
         if (self.root / f"{wanted}.toml").is_file():
             return wanted
         matches = [name[:-5] for name in self._names() if name.startswith(wanted)]
@@ -301,7 +318,9 @@ class History:
             raise HistoryError(f"no history record {text!r} in {self.root}")
         if len(matches) > 1:
             shown = ", ".join(matches[:3]) + (", …" if len(matches) > 3 else "")
-            raise HistoryError(f"{text!r} matches {len(matches)} history records ({shown}); give more of the id")
+            raise HistoryError(
+                f"{text!r} matches {len(matches)} history records ({shown}); give more of the id"
+            )
         return matches[0]
 
     def path_of(self, record_id: str) -> Path:
@@ -314,7 +333,9 @@ class History:
         try:
             return path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise HistoryError(f"history record {record_id} ({path}): cannot read: {exc.strerror or exc}") from exc
+            raise HistoryError(
+                f"history record {record_id} ({path}): cannot read: {exc.strerror or exc}"
+            ) from exc
         except UnicodeDecodeError as exc:
             raise HistoryError(f"history record {record_id} ({path}): not UTF-8 text") from exc
 
@@ -341,7 +362,9 @@ class History:
         from tui.core.profile import module_from_data
 
         try:
-            return module_from_data(data, source=str(path), text=text, default_name=str(data.get("profile") or "history"))
+            return module_from_data(
+                data, source=str(path), text=text, default_name=str(data.get("profile") or "history")
+            )
         except ProfileError as exc:
             raise HistoryError(f"history record {path.stem}: {exc}") from exc
 
@@ -386,7 +409,9 @@ class History:
         module = replace(self.load(resolved), name=name)
         document = tomlkit.document()
         document.add(tomlkit.comment(f"Saved from history record {resolved}."))
-        document.add(tomlkit.comment("Secrets are masked (••••••) in history: re-enter them here or use {{env.NAME}}."))
+        document.add(
+            tomlkit.comment("Secrets are masked (••••••) in history: re-enter them here or use {{env.NAME}}.")
+        )
         document.add(tomlkit.nl())
         try:
             save_profile(path, module, document)

@@ -158,9 +158,16 @@ class RecordSummary:
     def to_json(self) -> dict[str, Any]:
         """The `hookbench history --json` object."""
         return {
-            "id": self.id, "time": self.time, "method": self.method, "url": self.url,
-            "status": self.status, "route": self.route, "elapsed_ms": self.elapsed_ms,
-            "profile": self.profile, "name": self.name, "reason": self.reason,
+            "id": self.id,
+            "time": self.time,
+            "method": self.method,
+            "url": self.url,
+            "status": self.status,
+            "route": self.route,
+            "elapsed_ms": self.elapsed_ms,
+            "profile": self.profile,
+            "name": self.name,
+            "reason": self.reason,
         }
 
     @classmethod
@@ -175,8 +182,11 @@ class RecordSummary:
         if not all(isinstance(v, str) for v in texts.values()):
             raise TypeError("a text field is not text")
         return cls(
-            **texts, status=status, elapsed_ms=float(elapsed) if elapsed is not None else None,
-            profile=str(data.get("profile") or ""), name=str(data.get("name") or ""),
+            **texts,
+            status=status,
+            elapsed_ms=float(elapsed) if elapsed is not None else None,
+            profile=str(data.get("profile") or ""),
+            name=str(data.get("name") or ""),
             reason=str(data.get("reason") or ""),
         )
 
@@ -203,7 +213,9 @@ def build_record(
         data["description"] = module.description
     data["request"] = request
     if module.set_variables:
-        data["set_variables"] = [{"name": r.name, "type": r.type, "target": r.target} for r in module.set_variables]
+        data["set_variables"] = [
+            {"name": r.name, "type": r.type, "target": r.target} for r in module.set_variables
+        ]
     if module.failure_variable or module.failure_value is not None:
         data["on_failure"] = {"variable": module.failure_variable, "value": module.failure_value}
     routes = {"success": module.route_success, "failure": module.route_failure, "expect": module.expect}
@@ -241,7 +253,9 @@ def record_text(data: dict[str, Any], summary: dict[str, Any]) -> str:
     return f"{HEADER_PREFIX}{line}\n{body}"
 
 
-def _request_table(module: Module, rendered: RenderedRequest, masker: Masker, base_dir: Path | None) -> dict[str, Any]:
+def _request_table(
+    module: Module, rendered: RenderedRequest, masker: Masker, base_dir: Path | None
+) -> dict[str, Any]:
     source = module.request
     table: dict[str, Any] = {
         "method": rendered.method,
@@ -278,7 +292,9 @@ def _stored_header(name: str, value: str, template: str | None, masker: Masker) 
     return masker.hide(mask_header(name, value))
 
 
-def _request_body(module: Module, rendered: RenderedRequest, masker: Masker, base_dir: Path | None) -> dict[str, Any]:
+def _request_body(
+    module: Module, rendered: RenderedRequest, masker: Masker, base_dir: Path | None
+) -> dict[str, Any]:
     """The body only when the module logs it; otherwise just its type and a note that it was left out."""
     source = module.request
     assert source.body is not None
@@ -290,13 +306,15 @@ def _request_body(module: Module, rendered: RenderedRequest, masker: Masker, bas
     if kind in ("json", "xml"):
         body["text"] = masker.restore(rendered.body_text(), kind)
     elif kind == "form":
-        fields = parse_qsl((rendered.content or b"").decode("utf-8", "replace"), keep_blank_values=True)
-        body["fields"] = {masker.hide(k): masker.restore(v, "raw") for k, v in fields}
+        pairs = parse_qsl((rendered.content or b"").decode("utf-8", "replace"), keep_blank_values=True)
+        body["fields"] = {masker.hide(k): masker.restore(v, "raw") for k, v in pairs}
     else:
         fields = {masker.hide(k): masker.restore(v, "raw") for k, v in rendered.fields}
         templates = dict(source.body.fields)
         for attachment in rendered.attachments:
-            fields[attachment.field] = "@" + _attachment_path(templates.get(attachment.field, ""), attachment.filename, base_dir)
+            fields[attachment.field] = "@" + _attachment_path(
+                templates.get(attachment.field, ""), attachment.filename, base_dir
+            )
         body["fields"] = fields
     return body
 
@@ -309,7 +327,9 @@ def _attachment_path(template: str, filename: str, base_dir: Path | None) -> str
     return str(((base_dir or Path.cwd()) / relative).resolve())
 
 
-def _result_table(module: Module, result: RunResult, masker: Masker, *, time: str, max_body: int) -> dict[str, Any]:
+def _result_table(
+    module: Module, result: RunResult, masker: Masker, *, time: str, max_body: int
+) -> dict[str, Any]:
     table: dict[str, Any] = {"time": time, "route": result.route, "reason": masker.hide(result.reason)}
     exchange = result.exchange
     if exchange is not None:

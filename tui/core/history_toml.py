@@ -41,7 +41,9 @@ def _escape_char(match: re.Match[str]) -> str:
 
 def multiline_string(text: str) -> str:
     """A `\"\"\"…\"\"\"` string that keeps line breaks readable (bodies are shown by `history show`)."""
-    escaped = _CONTROL.sub(lambda m: "\n" if m.group(0) == "\n" else _escape_char(m), text.replace("\\", "\\\\"))
+    escaped = _CONTROL.sub(
+        lambda m: "\n" if m.group(0) == "\n" else _escape_char(m), text.replace("\\", "\\\\")
+    )
     # a quote followed by another quote, or one at the very end, could close the string early
     escaped = re.sub(r'"(?=")|"$', '\\"', escaped)
     return '"""\n' + escaped + '"""'

@@ -46,13 +46,17 @@ def junit_xml(suite: str, steps: Sequence[StepResult], *, error: tuple[str, str]
         _add_step(testsuite, suite, name, step)
     if error is not None:
         case = ET.SubElement(testsuite, "testcase", {"classname": suite, "name": error[0], "time": "0.000"})
-        ET.SubElement(case, "error", {"message": _clean(error[1]), "type": "configuration"}).text = _clean(error[1])
+        ET.SubElement(case, "error", {"message": _clean(error[1]), "type": "configuration"}).text = _clean(
+            error[1]
+        )
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
 def _add_step(testsuite: ET.Element, suite: str, name: str, step: StepResult) -> None:
-    case = ET.SubElement(testsuite, "testcase", {"classname": suite, "name": name, "time": f"{step.duration_s:.3f}"})
+    case = ET.SubElement(
+        testsuite, "testcase", {"classname": suite, "name": name, "time": f"{step.duration_s:.3f}"}
+    )
     request = step.result.request
     secrets = request.secrets
     if not step.expected:
@@ -69,7 +73,9 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("\N{REPLACEMENT CHARACTER}", text)
 
 
-def write_junit(path: Path, suite: str, steps: Sequence[StepResult], *, error: tuple[str, str] | None = None) -> None:
+def write_junit(
+    path: Path, suite: str, steps: Sequence[StepResult], *, error: tuple[str, str] | None = None
+) -> None:
     """Write the report atomically, creating its folder (CI jobs name `reports/…`)."""
     path = Path(path)
     try:

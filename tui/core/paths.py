@@ -189,8 +189,9 @@ def _parse_slow(path: str) -> list[ParsedSegment]:
                     escaped = path[backslash + 1]
                     if escaped not in '"\\':
                         raise _bad_path(
-                            path, f"bad escape '\\{escaped}' at column {backslash + 1}"
-                            " (only \\\" and \\\\ are escapes)"
+                            path,
+                            f"bad escape '\\{escaped}' at column {backslash + 1}"
+                            ' (only \\" and \\\\ are escapes)',
                         )
                     parts.append(escaped)
                     i = backslash + 2
@@ -376,9 +377,7 @@ def iter_leaves(document: Any, prefix: Sequence[Segment] = ()) -> Iterator[tuple
     # (formatted segment, value) pairs). Past _DEEP levels the prefix is not kept per
     # frame (that would be quadratic memory); `parts` rebuilds it when needed.
     parts: list[str] = [root] if root else []
-    stack: list[tuple[str | None, Iterator[tuple[str, Any]]]] = [
-        (root + "." if root else "", children)
-    ]
+    stack: list[tuple[str | None, Iterator[tuple[str, Any]]]] = [(root + "." if root else "", children)]
     while stack:
         base, items = stack[-1]
         for text, value in items:
@@ -398,7 +397,7 @@ def iter_leaves(document: Any, prefix: Sequence[Segment] = ()) -> Iterator[tuple
                     yield base + text, value
                     continue
             parts.append(text)
-            stack.append((base + text + "." if len(stack) < _DEEP else None, children))
+            stack.append((base + text + "." if base is not None and len(stack) < _DEEP else None, children))
             break
         else:
             stack.pop()

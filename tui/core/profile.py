@@ -125,7 +125,7 @@ class _Checker:
         key_indexed = re.match(r"^(.*)\[(\d+)\]$", key)
         if key_indexed and not table:
             table, key, wanted_index = key_indexed.group(1), "", int(key_indexed.group(2))
-        current, seen = "", {}
+        current, seen = "", dict[str, int]()
         for number, raw in enumerate(self.lines, start=1):
             line = raw.strip()
             header = re.match(r"^(\[\[?)\s*([^\]]+?)\s*\]\]?", line)
@@ -136,7 +136,12 @@ class _Checker:
                     if not key or current == dotted:
                         return number
                 continue
-            if key and current == table and seen.get(current, 0) == wanted_index and re.match(rf'^"?{re.escape(key)}"?\s*=', line):
+            if (
+                key
+                and current == table
+                and seen.get(current, 0) == wanted_index
+                and re.match(rf'^"?{re.escape(key)}"?\s*=', line)
+            ):
                 return number
         return None
 
@@ -146,7 +151,9 @@ class _Checker:
             raise self.fail(dotted, f"must be a table, not {_kind(value)}")
         return value
 
-    def string(self, data: Mapping[str, Any], key: str, dotted: str, default: str | None = None) -> str | None:
+    def string(
+        self, data: Mapping[str, Any], key: str, dotted: str, default: str | None = None
+    ) -> str | None:
         value = data.get(key, default)
         if value is not None and not isinstance(value, str):
             raise self.fail(dotted, f"must be a string, not {_kind(value)}")
@@ -176,7 +183,9 @@ def _kind(value: object) -> str:
     return "a table" if isinstance(value, Mapping) else type(value).__name__
 
 
-def module_from_data(data: Mapping[str, Any], *, source: str, text: str = "", default_name: str = "Untitled") -> Module:
+def module_from_data(
+    data: Mapping[str, Any], *, source: str, text: str = "", default_name: str = "Untitled"
+) -> Module:
     """Validate parsed TOML into a Module; every problem is a ProfileError naming its key."""
     check = _Checker(source, text)
     request = _request(check, check.table(data, "request", "request"))
@@ -272,7 +281,9 @@ def _set_variables(check: _Checker, rows: object) -> tuple[SetVariable, ...]:
     return tuple(result)
 
 
-def _flatten_variables(check: _Checker, table: Mapping[str, Any], dotted: str, prefix: str = "") -> tuple[tuple[str, str], ...]:
+def _flatten_variables(
+    check: _Checker, table: Mapping[str, Any], dotted: str, prefix: str = ""
+) -> tuple[tuple[str, str], ...]:
     """`[variables]` may nest (`[variables.source] email = …`): flatten to `source.email`."""
     pairs: list[tuple[str, str]] = []
     for name, value in table.items():

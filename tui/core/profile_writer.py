@@ -48,7 +48,8 @@ def _apply_request(table: Container, request: Request) -> None:
         if key in table or value != default:
             _put(table, key, value)
     _put_optional(
-        table, "success_statuses",
+        table,
+        "success_statuses",
         list(request.success_statuses) if request.success_statuses is not None else None,
     )
     for key, value, default in (

@@ -68,7 +68,9 @@ class RenderedRequest:
         if self.content is not None:
             return self.content.decode("utf-8", errors="replace")
         lines = [f"{name}={value}" for name, value in self.fields]
-        lines += [f"{a.field}=@{a.filename} ({len(a.content)} bytes, {a.media_type})" for a in self.attachments]
+        lines += [
+            f"{a.field}=@{a.filename} ({len(a.content)} bytes, {a.media_type})" for a in self.attachments
+        ]
         return "\n".join(lines)
 
 
@@ -93,7 +95,10 @@ def render_request(module: Module, variables: Variables, *, base_dir: Path | Non
     url = render(request.url, lookup, where="url", encode=encode_for_url)
     _check_url(url)
     headers = tuple(
-        (render(name, lookup, where=f"header name {name!r}"), render(value, lookup, where=f"header {name!r}", encode=encode_for_header))
+        (
+            render(name, lookup, where=f"header name {name!r}"),
+            render(value, lookup, where=f"header {name!r}", encode=encode_for_header),
+        )
         for name, value in request.headers
     )
     _check_headers(headers)
@@ -132,7 +137,9 @@ def _check_headers(headers: tuple[tuple[str, str], ...]) -> None:
     for name, value in headers:
         if not value.isascii():
             hint = " — a masked secret: type it again or use {{env.NAME}}" if MASK in value else ""
-            raise TemplateError(f"header {name!r} holds non-ASCII text, which HTTP headers cannot carry{hint}")
+            raise TemplateError(
+                f"header {name!r} holds non-ASCII text, which HTTP headers cannot carry{hint}"
+            )
 
 
 def _check_url(url: str) -> None:
@@ -156,7 +163,9 @@ def check_json(text: str) -> None:
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:
-        raise BodyError(f"JSON body is not valid after rendering: {exc.msg} at line {exc.lineno}, column {exc.colno}") from exc
+        raise BodyError(
+            f"JSON body is not valid after rendering: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from exc
 
 
 def check_xml(text: str) -> None:
@@ -171,7 +180,9 @@ def check_xml(text: str) -> None:
         ) from exc
 
 
-def _render_fields(kind: str, fields: tuple[tuple[str, str], ...], lookup: _RecordingLookup, base_dir: Path | None) -> tuple[tuple[tuple[str, str], ...], tuple[Attachment, ...]]:
+def _render_fields(
+    kind: str, fields: tuple[tuple[str, str], ...], lookup: _RecordingLookup, base_dir: Path | None
+) -> tuple[tuple[tuple[str, str], ...], tuple[Attachment, ...]]:
     values: list[tuple[str, str]] = []
     files: list[Attachment] = []
     for name, template in fields:
@@ -191,6 +202,8 @@ def _attachment(field: str, relative: str, base_dir: Path | None) -> Attachment:
     try:
         content = path.read_bytes()
     except OSError as exc:
-        raise BodyError(f"body field {field!r}: cannot attach {relative!r}: {exc.strerror or exc} ({path})") from exc
+        raise BodyError(
+            f"body field {field!r}: cannot attach {relative!r}: {exc.strerror or exc} ({path})"
+        ) from exc
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return Attachment(field=field, filename=path.name, content=content, media_type=media_type)

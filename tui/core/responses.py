@@ -81,14 +81,27 @@ def decode_body(body: bytes, content_type: str | None, *, truncated: bool = Fals
     if kind == EMPTY:
         return DecodedBody(EMPTY, text="", size=0, truncated=truncated)
     if kind == BINARY:
-        return DecodedBody(BINARY, size=size, truncated=truncated, error=f"binary body ({media or 'unknown type'}, {size} bytes)")
+        return DecodedBody(
+            BINARY,
+            size=size,
+            truncated=truncated,
+            error=f"binary body ({media or 'unknown type'}, {size} bytes)",
+        )
     text, charset_error = _text(body, charset, kind)
     if kind == TEXT:
         return DecodedBody(TEXT, text=text, size=size, truncated=truncated, error=charset_error)
     if truncated:
-        return DecodedBody(kind, text=text, size=size, truncated=True, error=f"body truncated at {size} bytes; not parsed as {kind.upper()}")
+        return DecodedBody(
+            kind,
+            text=text,
+            size=size,
+            truncated=True,
+            error=f"body truncated at {size} bytes; not parsed as {kind.upper()}",
+        )
     data, error = parse_json(text) if kind == JSON else parse_xml(text)
-    return DecodedBody(kind, text=text, data=data, error=error or charset_error, parsed=error is None, size=size)
+    return DecodedBody(
+        kind, text=text, data=data, error=error or charset_error, parsed=error is None, size=size
+    )
 
 
 def _text(body: bytes, charset: str | None, kind: str) -> tuple[str, str | None]:
@@ -104,7 +117,9 @@ def _text(body: bytes, charset: str | None, kind: str) -> tuple[str, str | None]
     try:
         return body.decode(charset or "utf-8"), None
     except UnicodeDecodeError as exc:
-        return body.decode(charset or "utf-8", errors="replace"), f"body is not valid {charset or 'UTF-8'} at byte {exc.start}; shown with replacements"
+        return body.decode(
+            charset or "utf-8", errors="replace"
+        ), f"body is not valid {charset or 'UTF-8'} at byte {exc.start}; shown with replacements"
 
 
 def _xml_text(body: bytes) -> str:
@@ -145,7 +160,10 @@ def parse_xml(text: str) -> tuple[Any, str | None]:
         return None, f"body is not XML: {exc}"
     except ValueError as exc:
         if "entities" in str(exc):
-            return None, "body is not XML we will read: it declares entities (refused, as an XML bomb could expand)"
+            return (
+                None,
+                "body is not XML we will read: it declares entities (refused, as an XML bomb could expand)",
+            )
         return None, f"body is not XML: {exc}"
 
 

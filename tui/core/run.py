@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import PathError, SendError
+from tui.core.exchange import DEFAULT_MAX_BODY, Exchange
 from tui.core.model import Module, SetVariable
 from tui.core.paths import resolve
 from tui.core.render import RenderedRequest, render_request
 from tui.core.responses import EMPTY, DecodedBody, decode_body
-from tui.core.exchange import DEFAULT_MAX_BODY, Exchange
 from tui.core.variables import Variables, as_text
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def map_rows(rows: tuple[SetVariable, ...], body: DecodedBody | None) -> tuple[R
     results = []
     for row in rows:
         if body is None or not body.parsed:
-            problem = (body.error if body and body.error else "the response has no JSON or XML body")
+            problem = body.error if body and body.error else "the response has no JSON or XML body"
             results.append(RowValue(row, MISSING, problem))
             continue
         try:
@@ -110,7 +110,9 @@ def map_rows(rows: tuple[SetVariable, ...], body: DecodedBody | None) -> tuple[R
     return tuple(results)
 
 
-def judge(module: Module, request: RenderedRequest, exchange: Exchange, body: DecodedBody | None = None) -> RunResult:
+def judge(
+    module: Module, request: RenderedRequest, exchange: Exchange, body: DecodedBody | None = None
+) -> RunResult:
     """Decode the response (unless `body` is already decoded), map the rows, choose the route."""
     if body is None:
         body = decode_body(exchange.body, exchange.header("content-type"), truncated=exchange.truncated)
@@ -119,7 +121,9 @@ def judge(module: Module, request: RenderedRequest, exchange: Exchange, body: De
     published = {r.row.publishes: as_text(r.value) for r in rows if not r.missing}
     route = FAILURE if reason else SUCCESS
     if route == FAILURE and module.failure_variable:
-        published[module.failure_variable] = module.failure_value if module.failure_value is not None else reason or ""
+        published[module.failure_variable] = (
+            module.failure_value if module.failure_value is not None else reason or ""
+        )
     return RunResult(
         route=route,
         reason=reason or status_text(exchange.status, exchange.reason_phrase),
@@ -131,7 +135,9 @@ def judge(module: Module, request: RenderedRequest, exchange: Exchange, body: De
     )
 
 
-def _failure_reason(module: Module, exchange: Exchange, body: DecodedBody, rows: tuple[RowValue, ...]) -> str | None:
+def _failure_reason(
+    module: Module, exchange: Exchange, body: DecodedBody, rows: tuple[RowValue, ...]
+) -> str | None:
     if not module.request.is_success_status(exchange.status):
         return f"HTTP {status_text(exchange.status, exchange.reason_phrase)}"
     if module.set_variables and body.kind != EMPTY and not body.parsed and body.error:
@@ -147,7 +153,9 @@ def transport_failure(module: Module, request: RenderedRequest, error: SendError
     """The failure route for an exchange that never completed."""
     published = {}
     if module.failure_variable:
-        published[module.failure_variable] = module.failure_value if module.failure_value is not None else error.reason
+        published[module.failure_variable] = (
+            module.failure_value if module.failure_value is not None else error.reason
+        )
     rows = tuple(RowValue(row, MISSING, error.reason) for row in module.set_variables)
     return RunResult(route=FAILURE, reason=error.reason, request=request, rows=rows, published=published)
 

@@ -39,5 +39,11 @@ def _encoded_forms(secret: str) -> set[str]:
 
     from tui.core.template import xml_escape
 
-    return {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1],
-            json.dumps(secret, ensure_ascii=False)[1:-1], xml_escape(secret)}
+    return {
+        secret,
+        quote(secret, safe=""),
+        quote_plus(secret),
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        xml_escape(secret),
+    }

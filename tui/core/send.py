@@ -18,6 +18,7 @@ import httpx
 from tui.core.errors import SendError
 from tui.core.exchange import DEFAULT_MAX_BODY, Exchange
 from tui.core.render import RenderedRequest
+
 USER_AGENT = "hookbench/0.1"
 
 
@@ -43,7 +44,9 @@ class Clients:
         self._clients.clear()
 
 
-async def send(request: RenderedRequest, clients: Clients, *, max_body_bytes: int = DEFAULT_MAX_BODY) -> Exchange:
+async def send(
+    request: RenderedRequest, clients: Clients, *, max_body_bytes: int = DEFAULT_MAX_BODY
+) -> Exchange:
     """Send `request` and read its response; raises SendError with a readable reason."""
     client = clients.get(verify=request.verify_tls)
     started = time.perf_counter()
@@ -60,7 +63,9 @@ async def send(request: RenderedRequest, clients: Clients, *, max_body_bytes: in
         raise SendError(describe_transport_error(exc, request.url)) from exc
 
 
-async def _exchange(client: httpx.AsyncClient, request: RenderedRequest, cap: int, started: float) -> Exchange:
+async def _exchange(
+    client: httpx.AsyncClient, request: RenderedRequest, cap: int, started: float
+) -> Exchange:
     built = client.build_request(
         request.method,
         request.url,

@@ -101,7 +101,9 @@ def encode_for_header(value: str, template: str, position: int) -> str:
     if "\r" in value or "\n" in value:
         name = PLACEHOLDER.match(template, position)
         which = f"{{{{{name.group(1)}}}}}" if name else "a variable"
-        raise TemplateError(f"{which} in a header holds a line break; refusing to send it (it would forge a header)")
+        raise TemplateError(
+            f"{which} in a header holds a line break; refusing to send it (it would forge a header)"
+        )
     return value
 
 
@@ -115,8 +117,12 @@ def encode_for_json(value: str, template: str, position: int) -> str:
 def xml_escape(value: str) -> str:
     """Escape for XML text and attribute values (xml.sax.saxutils costs 15 ms of imports)."""
     return (
-        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        .replace('"', "&quot;").replace("'", "&apos;").replace("\r", "&#13;")
+        value.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&apos;")
+        .replace("\r", "&#13;")
     )
 
 
@@ -136,4 +142,3 @@ def _inside_json_string(template: str, position: int) -> bool:
         elif char == '"':
             inside = not inside
     return inside
-

@@ -30,9 +30,19 @@ class BodyEditor(Vertical):
         body = self._initial
         with Horizontal(classes="body-type-row"):
             yield Label("Content type")
-            yield Select([(c, c) for c in CONTENT_TYPES], value=body.content_type, allow_blank=False, id="content-type", compact=True)
-        yield TextArea(body.text, id="body-text", soft_wrap=False, show_line_numbers=True, tab_behavior="indent")
-        yield KeyValueEditor(body.fields, placeholders=("field", "value, or @file to attach"), id="body-fields")
+            yield Select(
+                [(c, c) for c in CONTENT_TYPES],
+                value=body.content_type,
+                allow_blank=False,
+                id="content-type",
+                compact=True,
+            )
+        yield TextArea(
+            body.text, id="body-text", soft_wrap=False, show_line_numbers=True, tab_behavior="indent"
+        )
+        yield KeyValueEditor(
+            body.fields, placeholders=("field", "value, or @file to attach"), id="body-fields"
+        )
         yield Label("", id="body-hint")
 
     def on_mount(self) -> None:
@@ -60,7 +70,11 @@ class BodyEditor(Vertical):
         textual_body = content_type in ("json", "xml")
         self.query_one("#body-text").display = textual_body
         self.query_one("#body-fields").display = not textual_body
-        hint = "multipart: a value @path/to/file attaches that file (relative to the profile)" if content_type == "multipart" else ""
+        hint = (
+            "multipart: a value @path/to/file attaches that file (relative to the profile)"
+            if content_type == "multipart"
+            else ""
+        )
         self.query_one("#body-hint", Label).update(hint)
 
     @on(Select.Changed, "#content-type")

@@ -45,7 +45,9 @@ def step_cells(step: StepResult) -> tuple[Text, ...]:
     """One table row for a step; a failure route is red unless the profile expected it."""
     route_style = "green" if step.route == "success" else ("yellow" if step.expected else "bold red")
     route = step.route + (" (expected)" if step.route == "failure" and step.expected else "")
-    variables = ", ".join(f"{name}={json.dumps(value, ensure_ascii=False)}" for name, value in step.published.items())
+    variables = ", ".join(
+        f"{name}={json.dumps(value, ensure_ascii=False)}" for name, value in step.published.items()
+    )
     return (
         Text(str(step.index), style="dim"),
         Text(step.stem, style="bold"),
@@ -85,7 +87,14 @@ class FlowView(Vertical):
         def control(self) -> FlowView:
             return self.view
 
-    def __init__(self, entry: Path, *, max_steps: int = DEFAULT_MAX_STEPS, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        entry: Path,
+        *,
+        max_steps: int = DEFAULT_MAX_STEPS,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.entry = Path(entry)
         self.max_steps = max_steps
@@ -148,7 +157,9 @@ class FlowView(Vertical):
             self.show_step(step)
         count = len(result.steps)
         summary = Text(f"{count} step{'s' if count != 1 else ''} · ended on ")
-        summary.append(f" {result.route.upper()} ", "bold black on green" if result.ok else "bold white on red")
+        summary.append(
+            f" {result.route.upper()} ", "bold black on green" if result.ok else "bold white on red"
+        )
         summary.append(f" at {result.last.stem}: {result.last.reason}")
         self._summary.update(summary)
         self._run.disabled = self.graph is None

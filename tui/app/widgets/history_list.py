@@ -91,7 +91,12 @@ Every send is recorded (secrets masked). Newest first.
         """`s` on a record: ask for a name and save it as a profile."""
 
     def __init__(
-        self, history: History, *, limit: int = DEFAULT_LIMIT, id: str | None = None, classes: str | None = None
+        self,
+        history: History,
+        *,
+        limit: int = DEFAULT_LIMIT,
+        id: str | None = None,
+        classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.history = history

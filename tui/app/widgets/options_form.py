@@ -38,9 +38,16 @@ class OptionsForm(VerticalScroll):
             yield Input(f"{request.timeout:g}", id="timeout", compact=True)
         with Horizontal(classes="option-row"):
             yield Label("Success statuses")
-            yield Input(format_statuses(request.success_statuses), id="statuses", placeholder="200-299 or 200, 201, 404", compact=True)
+            yield Input(
+                format_statuses(request.success_statuses),
+                id="statuses",
+                placeholder="200-299 or 200, 201, 404",
+                compact=True,
+            )
         yield SelectionList[str](
-            *[(label, key, bool(getattr(request, key))) for key, label in SWITCHES], id="switches", compact=True
+            *[(label, key, bool(getattr(request, key))) for key, label in SWITCHES],
+            id="switches",
+            compact=True,
         )
 
     def load(self, request: Request) -> None:
@@ -62,10 +69,17 @@ class OptionsForm(VerticalScroll):
             raise ValueError(f"timeout: {text!r} is not a number of seconds") from None
         if timeout <= 0:
             raise ValueError("timeout: must be more than 0 seconds")
-        selected = set(self.query_one("#switches", SelectionList).selected)
-        switches = {key: key in selected for key, _ in SWITCHES}
-        statuses = parse_statuses(self.query_one("#statuses", Input).value)
-        return replace(request, timeout=timeout, success_statuses=statuses, **switches)
+        on = set(self.query_one("#switches", SelectionList).selected)
+        return replace(
+            request,
+            timeout=timeout,
+            success_statuses=parse_statuses(self.query_one("#statuses", Input).value),
+            log_request_body="log_request_body" in on,
+            log_response_body="log_response_body" in on,
+            follow_redirects="follow_redirects" in on,
+            verify_tls="verify_tls" in on,
+            fail_on_missing="fail_on_missing" in on,
+        )
 
     @on(Input.Changed)
     @on(SelectionList.SelectedChanged)

@@ -78,7 +78,10 @@ class RawView(ScrollView, can_focus=True):
         else:
             for token_type, value in self._lexer.get_tokens(line):
                 text.append(value.rstrip("\n"), _style_for(token_type))
-        segments = [Segment(s.text, self.rich_style + s.style if s.style else self.rich_style) for s in text.render(self.app.console)]
+        segments = [
+            Segment(s.text, self.rich_style + s.style if s.style else self.rich_style)
+            for s in text.render(self.app.console)
+        ]
         return Strip(segments)
 
 

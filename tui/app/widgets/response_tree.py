@@ -121,7 +121,10 @@ class ResponseTree(Tree[NodeData]):
                 node.add_leaf(_label(key, child), data=data)
         rest = len(value) - (start + PAGE)
         if rest > 0:
-            node.add_leaf(Text(f"… {rest} more (Enter to load {min(rest, PAGE)})", style="italic"), data=NodeData(path, None, more_from=start + PAGE))
+            node.add_leaf(
+                Text(f"… {rest} more (Enter to load {min(rest, PAGE)})", style="italic"),
+                data=NodeData(path, None, more_from=start + PAGE),
+            )
 
     def _cursor_data(self) -> NodeData | None:
         node = self.cursor_node

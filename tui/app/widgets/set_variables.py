@@ -34,7 +34,13 @@ class SetVariablesPanel(Vertical):
     class Changed(Message):
         """Rows or the failure variable changed."""
 
-    def __init__(self, rows: tuple[SetVariable, ...] = (), failure_variable: str | None = None, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        rows: tuple[SetVariable, ...] = (),
+        failure_variable: str | None = None,
+        *,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self._rows: list[SetVariable] = list(rows)
         self._values: tuple[RowValue, ...] | None = None
@@ -49,7 +55,12 @@ class SetVariablesPanel(Vertical):
             yield Button("Edit (e)", id="var-edit", compact=True)
             yield Button("Delete (d)", id="var-delete", compact=True)
             yield Label("On failure set", classes="failure-label")
-            yield Input(self._initial_failure, placeholder="failure variable (optional)", id="failure-variable", compact=True)
+            yield Input(
+                self._initial_failure,
+                placeholder="failure variable (optional)",
+                id="failure-variable",
+                compact=True,
+            )
 
     def on_mount(self) -> None:
         self._redraw()

@@ -22,7 +22,13 @@ class StatusLine(Static):
         text = Text()
         exchange = result.exchange
         if exchange is not None:
-            code_style = "bold green" if 200 <= exchange.status < 300 else "bold yellow" if exchange.status < 400 else "bold red"
+            code_style = (
+                "bold green"
+                if 200 <= exchange.status < 300
+                else "bold yellow"
+                if exchange.status < 400
+                else "bold red"
+            )
             text.append(status_text(exchange.status, exchange.reason_phrase), code_style)
             text.append(f" · {exchange.elapsed_ms:.0f} ms · {human_size(len(exchange.body))}")
             if exchange.truncated:
