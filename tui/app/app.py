@@ -50,8 +50,11 @@ class HookbenchApp(App[None]):
         self.max_body_bytes = max_body_bytes
         self._clients: Clients | None = None
 
+    def get_default_screen(self) -> Screen[None]:
+        """The workbench is the app's first screen (no blank screen drawn before it)."""
+        return Workbench(self.folder, self.variables, profile_path=self.profile_path)
+
     def on_mount(self) -> None:
-        self.push_screen(Workbench(self.folder, self.variables, profile_path=self.profile_path))
         self.run_worker(_warm_up_http, thread=True, exit_on_error=False)
 
     @property
