@@ -159,18 +159,23 @@ async def test_click_opens_a_record(history: History, ids: list[str]) -> None:
         assert pilot.app.posted == [("opened", ids[2])]
 
 
-async def test_refresh_records_picks_up_new_runs_and_keeps_the_highlight(
+async def test_a_new_run_is_highlighted_otherwise_the_highlight_stays(
     history: History, ids: list[str]
 ) -> None:
     async with Host(history).run_test(size=(100, 20)) as pilot:
         await settle(pilot)
         pane = pilot.app.query_one(HistoryList)
         pilot.app.query_one("#history-options", OptionList).highlighted = 1
+        chosen = pane.highlighted_id
+        assert chosen is not None
+        pane.refresh_records()
+        await settle(pilot)
+        assert pane.highlighted_id == chosen  # nothing new: the highlight stays
         newest = record(history, "http://127.0.0.1:1/users/4")
         pane.refresh_records()
         await settle(pilot)
         assert shown(pilot) == [newest, *ids[::-1]]
-        assert pane.highlighted_id == ids[2]
+        assert pane.highlighted_id == newest  # a new run is shown at the top
 
 
 @pytest.mark.filterwarnings("ignore::tui.core.history.HistoryWarning")

@@ -9,6 +9,7 @@ from pathlib import Path
 from textual.widgets import Input, Select, TabbedContent
 
 from tests.app.conftest import PROFILES, click_node, find_node, send_and_wait
+from tui.app.widgets.path_bar import PathBar
 from tui.app.widgets.response_tree import ResponseTree
 from tui.app.widgets.set_variables import SetVariablesPanel
 from tui.app.widgets.status_line import StatusLine
@@ -52,7 +53,11 @@ async def test_soap_response_paths_keep_prefixes_and_attributes(make_app, tmp_pa
         # a single <user> is an object: the bar says so rather than pretending it is a list
         assert "one element: an object, not a list" in path_bar_text(app)
         await click_node(pilot, tree, find_node(tree, "soap:Envelope.soap:Body.GetUserResponse.user.@id"))
-        assert path_bar_text(app) == 'soap:Envelope.soap:Body.GetUserResponse.user.@id = "sub_2"'
+        bar = app.workbench.query_one(PathBar)
+        assert bar.path == "soap:Envelope.soap:Body.GetUserResponse.user.@id"
+        assert path_bar_text(app).endswith('.user.@id = "sub_2"')  # cut at the front if too long
+        await pilot.press("c")
+        assert app.clipboard == "soap:Envelope.soap:Body.GetUserResponse.user.@id"
 
 
 async def test_add_node_as_row_shows_live_value_then_change_type_and_target(make_app, tmp_path: Path) -> None:
@@ -265,7 +270,7 @@ async def test_quit_with_unsaved_changes_asks_first(make_app, tmp_path: Path) ->
         await pilot.pause()
         await pilot.press("ctrl+q")
         await pilot.pause()
-        assert type(app.screen).__name__ == "ConfirmQuit"
+        assert type(app.screen).__name__ == "UnsavedChanges"
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is app.workbench

@@ -12,7 +12,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from tui.app.dialogs import ConfirmQuit
+from tui.app.dialogs import UnsavedChanges
 from tui.app.workbench import Workbench
 from tui.core.curl import to_curl
 from tui.core.errors import HookbenchError
@@ -113,9 +113,9 @@ class HookbenchApp(App[None]):
             return
 
         def decided(choice: str | None) -> None:
-            if choice == "quit":
+            if choice == "proceed":
                 self.exit()
             elif choice == "save":
-                workbench._save(then_quit=True)
+                workbench.save_then(self.exit)
 
-        self.push_screen(ConfirmQuit(), decided)
+        self.push_screen(UnsavedChanges("Quit hookbench?", "Quit"), decided)

@@ -1,4 +1,4 @@
-"""Small modal dialogs: ask for a name, confirm quitting with unsaved changes."""
+"""Small modal dialogs: ask for a name; what to do with unsaved changes."""
 
 from __future__ import annotations
 
@@ -43,22 +43,30 @@ class NamePrompt(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ConfirmQuit(ModalScreen[str]):
-    """Unsaved changes: save, discard or stay. Dismisses with 'save', 'quit' or 'stay'."""
+class UnsavedChanges(ModalScreen[str]):
+    """The module has unsaved changes: save first, go ahead without saving, or stay.
+
+    Dismisses with 'save', 'proceed' or 'stay'.
+    """
 
     BINDINGS = [Binding("escape", "stay", "Stay")]
 
+    def __init__(self, question: str, proceed: str) -> None:
+        super().__init__()
+        self.question = question
+        self.proceed = proceed
+
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt"):
-            yield Label("This module has unsaved changes.")
+            yield Label(f"This module has unsaved changes. {self.question}")
             with Horizontal(classes="buttons"):
-                yield Button("Save and quit", variant="primary", id="confirm-save")
-                yield Button("Quit without saving", variant="error", id="confirm-quit")
-                yield Button("Stay", id="confirm-stay")
+                yield Button("Save first", variant="primary", id="unsaved-save")
+                yield Button(f"{self.proceed} without saving", variant="error", id="unsaved-proceed")
+                yield Button("Stay", id="unsaved-stay")
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss((event.button.id or "confirm-stay").removeprefix("confirm-"))
+        self.dismiss((event.button.id or "unsaved-stay").removeprefix("unsaved-"))
 
     def action_stay(self) -> None:
         self.dismiss("stay")

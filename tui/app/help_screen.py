@@ -19,7 +19,8 @@ HELP = """\
 | **ctrl+s** | save the profile (a new module asks for a name) |
 | **ctrl+b** | show / hide the profiles pane |
 | **f2** | show / hide the request pane (more room for the response) |
-| **ctrl+p** | command palette: copy as curl, add header, … |
+| **f3** / **f4** | next request tab (Headers, Body, Options, Placeholders) / next response tab (Tree, Raw, Headers, Set Variables, Flow) |
+| **ctrl+p** | command palette: copy as curl (masked or not), help, theme, quit |
 | **ctrl+l** | focus the URL |
 | **ctrl+t** | focus the response tree |
 | **f1** | this help |
@@ -35,6 +36,27 @@ HELP = """\
 | **space** | expand / collapse |
 
 Wide lists show 200 items at a time: Enter on **… N more** loads the next page.
+The path bar follows the cursor; what it shows is what **a**, **c** and **y** act on.
+
+## Set Variables tab
+| key | does |
+|---|---|
+| **n** | new row (dot path, type, target) |
+| **e** / Enter | edit the row under the cursor |
+| **d** | delete it |
+
+## History pane (under Profiles; ctrl+b shows it at 80 columns)
+| key | does |
+|---|---|
+| **/** | type in the filter (URL, profile, status) |
+| Enter | load the record into the composer, not sent |
+| **r** | replay it |
+| **s** | save it as a profile |
+| **f5** | reload the list |
+
+## Flow tab
+**r** (or the Run button) runs the flow from this profile along its routes; Enter on a step
+shows that step's response in the viewer.
 
 ## Dot paths
 `users.0.title` walks keys and list indices. A key holding `.`, a quote, a backslash,

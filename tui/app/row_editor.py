@@ -62,9 +62,12 @@ class RowEditor(ModalScreen[SetVariable | None]):
             self._kind = kind
             target = self.query_one("#row-target-select", Select)
             current = target.value
+            typed = self.query_one("#row-target-text", Input).value.strip().lower()
             target.set_options(_options(kind))
-            if current in targets_for(kind):
-                target.value = current
+            for candidate in (current, typed):
+                if candidate in targets_for(kind):
+                    target.value = candidate
+                    break
         self._show_target(kind)
 
     def edited(self) -> SetVariable:

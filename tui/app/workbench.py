@@ -8,6 +8,7 @@ the outcome back down to the widgets.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
@@ -45,7 +46,7 @@ from tui.core.model import BODY_METHODS, Module, Request, SetVariable
 from tui.core.paths import parse_path
 from tui.core.profile import Profile, file_stem_for, load_profile, save_profile
 from tui.core.render import RenderedRequest, render_request
-from tui.core.responses import BINARY, EMPTY, TEXT, pretty_text
+from tui.core.responses import BINARY, EMPTY, TEXT, DecodedBody, pretty_text
 from tui.core.run import RunResult, judge, transport_failure
 from tui.core.secrets import mask_header
 from tui.core.template import names_in
@@ -72,6 +73,8 @@ class Workbench(Screen[None]):
         Binding("f1", "help", "Help", id="help"),
         Binding("ctrl+l", "focus_url", "URL", id="focus-url", show=False),
         Binding("ctrl+t", "focus_tree", "Tree", id="focus-tree", show=False),
+        Binding("f3", "next_tab('#request-tabs')", "Next request tab", id="request-tab", show=False),
+        Binding("f4", "next_tab('#response-tabs')", "Next response tab", id="response-tab", show=False),
     ]
 
     def __init__(self, folder: Path, variables: Variables, *, profile_path: Path | None = None) -> None:
@@ -176,6 +179,7 @@ class Workbench(Screen[None]):
         return True
 
     async def _load_module(self, module: Module, profile: Profile | None) -> None:
+        self._forget_picked_node()
         self.profile = profile
         self.module = self.saved_module = module
         request = module.request
@@ -199,8 +203,12 @@ class Workbench(Screen[None]):
         return self.query_one(kind)
 
     def _mounted(self, kind: type[PartT]) -> PartT | None:
+        """The pane once it and its children are mounted; None while Lazy is still mounting it."""
         found = self.query(kind)
-        return found.first() if found else None
+        if not found:
+            return None
+        widget = found.first()
+        return widget if widget.is_mounted else None
 
     def collect(self) -> Module:
         """The module as the widgets hold it now; ValueError names a field that cannot be read.
@@ -265,7 +273,7 @@ class Workbench(Screen[None]):
         variables = self.current_variables().with_defaults(module.variables)
         panel = self._mounted(PlaceholdersPanel)
         if panel is not None:
-            await panel.show(names, {n: variables.lookup(n) for n in names})
+            await panel.show(names, {n: variables.lookup(n) for n in names}, set(self.session_values))
         unknown = sum(1 for n in names if variables.lookup(n) is None)
         tabs = self.query_one("#request-tabs", TabbedContent)
         tabs.get_tab("tab-placeholders").label = (
@@ -320,10 +328,13 @@ class Workbench(Screen[None]):
         await self._refresh_derived()
 
     @on(ProfileList.Chosen)
-    async def _chosen(self, event: ProfileList.Chosen) -> None:
-        if self.dirty:
-            self.notify("Unsaved changes in this module were discarded.", severity="warning")
-        await self.open_profile(event.path)
+    def _chosen(self, event: ProfileList.Chosen) -> None:
+        self._open_chosen(event.path)
+
+    @work(exclusive=True, exit_on_error=False, group="switch")
+    async def _open_chosen(self, path: Path) -> None:
+        if await self._may_leave(f"Open {path.stem}?", "Open"):
+            await self.open_profile(path)
 
     # --- sending ----------------------------------------------------------------------------
 
@@ -358,10 +369,6 @@ class Workbench(Screen[None]):
         result = await asyncio.to_thread(judge, module, request, exchange)
         await self._show_result(result)
         self._record(module, result, self.profile.path if self.profile else None)
-        if result.body is not None and result.body.kind not in (BINARY, EMPTY):
-            body = result.body
-            lines = await asyncio.to_thread(lambda: pretty_text(body).splitlines())
-            self.query_one(RawView).load(lines, result.body.kind)
 
     @work(thread=True, exit_on_error=False, group="history")
     def _record(self, module: Module, result: RunResult, profile_path: Path | None) -> None:
@@ -384,7 +391,15 @@ class Workbench(Screen[None]):
     def app_max_body(self) -> int:
         return int(getattr(self.app, "max_body_bytes", 50 * 1024 * 1024))
 
+    def _forget_picked_node(self) -> None:
+        """A new response or module: the node picked before no longer exists."""
+        self._picked_node = None
+        bar = self.query_one(PathBar)
+        bar.path = None
+        bar.show_note("Select a node in the tree to see its path")
+
     async def _show_result(self, result: RunResult) -> None:
+        self._forget_picked_node()
         self.result = result
         self.query_one(StatusLine).show_result(result)
         panel = self._mounted(SetVariablesPanel)
@@ -411,6 +426,16 @@ class Workbench(Screen[None]):
             raw.load(body.error or "(empty body)")
         elif body.kind == TEXT or not body.parsed:
             raw.load(body.text or "", "text")
+        else:
+            raw.load("(formatting…)")
+            self._fill_raw(body)
+
+    @work(exclusive=True, exit_on_error=False, group="raw")
+    async def _fill_raw(self, body: DecodedBody) -> None:
+        """Pretty-print and split in a thread: tens of megabytes must not block input."""
+        lines = await asyncio.to_thread(lambda: pretty_text(body).splitlines())
+        if self.result is not None and self.result.body is body:
+            self.query_one(RawView).load(lines, body.kind)
 
     def _show_headers(self, exchange: Exchange) -> None:
         text = Text()
@@ -434,6 +459,7 @@ class Workbench(Screen[None]):
         if workers:
             self.workers.cancel_group(self, "send")
             self.query_one(StatusLine).show_idle("Cancelled — nothing was received")
+            self.query_one(ResponseTree).show_message("(cancelled — ctrl+r sends again)")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A bug in a worker must not vanish silently, nor print a traceback over the screen."""
@@ -482,24 +508,34 @@ class Workbench(Screen[None]):
     # --- history ----------------------------------------------------------------------------
 
     @on(HistoryList.Opened)
-    async def _history_opened(self, event: HistoryList.Opened) -> None:
-        try:
-            module = await asyncio.to_thread(self.history.load, event.record_id)
-        except HookbenchError as exc:
-            self.notify(str(exc), title="Cannot open record", severity="error")
-            return
-        await self._load_module(module, None)
-        self.notify(f"Loaded {event.record_id} into the composer (not sent). ctrl+r sends it.", timeout=5)
+    def _history_opened(self, event: HistoryList.Opened) -> None:
+        self._open_record(event.record_id, replay=False)
 
     @on(HistoryList.ReplayRequested)
-    async def _history_replay(self, event: HistoryList.ReplayRequested) -> None:
+    def _history_replay(self, event: HistoryList.ReplayRequested) -> None:
+        self._open_record(event.record_id, replay=True)
+
+    @work(exclusive=True, exit_on_error=False, group="switch")
+    async def _open_record(self, record_id: str, *, replay: bool) -> None:
+        """Load a record into the composer (Enter), or load and send it again (r)."""
         try:
-            module = await asyncio.to_thread(self.history.load_for_replay, event.record_id)
+            load = self.history.load_for_replay if replay else self.history.load
+            module = await asyncio.to_thread(load, record_id)
         except HookbenchError as exc:
-            self.notify(str(exc), title="Cannot replay", severity="error", timeout=10)
+            self.notify(
+                str(exc),
+                title="Cannot replay" if replay else "Cannot open record",
+                severity="error",
+                timeout=10,
+            )
+            return
+        if not await self._may_leave("Replace it with the history record?", "Replace"):
             return
         await self._load_module(module, None)
-        self.action_send()
+        if replay:
+            self.action_send()
+        else:
+            self.notify(f"Loaded {record_id} into the composer (not sent). ctrl+r sends it.", timeout=5)
 
     @on(HistoryList.SaveAsRequested)
     def _history_save_as(self, event: HistoryList.SaveAsRequested) -> None:
@@ -567,6 +603,10 @@ class Workbench(Screen[None]):
         segments = parse_path(path) if path else []
         key = next((s.text for s in reversed(segments) if not s.text.isdigit() or s.quoted), "value")
         panel = self._part(SetVariablesPanel)
+        existing = next((row for row in panel.rows if row.name == path), None)
+        if existing is not None:
+            self.notify(f"{path} is mapped already, to {{{{{existing.publishes}}}}}.", severity="warning")
+            return
         taken = {row.target for row in panel.rows}
         target = suggest_target(key)
         base, n = target, 2
@@ -579,15 +619,21 @@ class Workbench(Screen[None]):
     # --- saving ------------------------------------------------------------------------------
 
     def action_save(self) -> None:
-        self._save()
+        self.save_then(None)
 
     @work(exclusive=True, exit_on_error=False, group="save")
-    async def _save(self, then_quit: bool = False) -> None:
+    async def save_then(self, after: Callable[[], object] | None) -> None:
+        """Save (asking for a name if the module is new), then run `after` if it worked."""
+        if await self._save_now() and after is not None:
+            after()
+
+    async def _save_now(self) -> bool:
+        """Save the module; False when it was not saved (cancelled, invalid, disk trouble)."""
         try:
             module = self.collect()
         except ValueError as exc:
             self.notify(str(exc), title="Not saved", severity="error")
-            return
+            return False
         path = self.profile.path if self.profile else None
         document = self.profile.document if self.profile else None
         if path is None:
@@ -595,20 +641,20 @@ class Workbench(Screen[None]):
 
             name = await self.app.push_screen_wait(NamePrompt("Save this module as:"))
             if not name:
-                return
+                return False
             path = self.folder / f"{file_stem_for(name)}.toml"
             if path.exists():
                 self.notify(
                     f"{path} exists already; choose another name.", title="Not saved", severity="error"
                 )
-                return
+                return False
             module = replace(module, name=name)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             document = await asyncio.to_thread(save_profile, path, module, document)
         except (HookbenchError, OSError) as exc:
             self.notify(str(exc), title="Not saved", severity="error", timeout=10)
-            return
+            return False
         self.profile = Profile(path=path, module=module, _document=document)
         self.module = self.saved_module = module
         self.query_one(ProfileList).reload(select=path)
@@ -616,18 +662,52 @@ class Workbench(Screen[None]):
         if self.query_one("#response-tabs", TabbedContent).active == "tab-flow":
             await self._show_flow()
         self.notify(f"Saved {path}", title="Saved")
-        if then_quit:
-            self.app.exit()
+        return True
+
+    async def _may_leave(self, question: str, proceed: str) -> bool:
+        """Before replacing the module: ask what to do with unsaved changes (in a worker)."""
+        if not self.dirty:
+            return True
+        from tui.app.dialogs import UnsavedChanges
+
+        choice = await self.app.push_screen_wait(UnsavedChanges(question, proceed))
+        if choice == "save":
+            return await self._save_now()
+        return choice == "proceed"
 
     # --- layout --------------------------------------------------------------------------------
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one("#sidebar")
         sidebar.display = not sidebar.display
+        if not sidebar.display and sidebar.has_focus_within:
+            self.query_one("#url").focus()
 
     def action_toggle_request(self) -> None:
         tabs = self.query_one("#request-tabs")
         tabs.display = not tabs.display
+        if not tabs.display and tabs.has_focus_within:
+            self.query_one("#url").focus()
+
+    def action_next_tab(self, selector: str) -> None:
+        """Cycle a tab strip from the keyboard (f3 request tabs, f4 response tabs)."""
+        tabs = self.query_one(selector, TabbedContent)
+        if not tabs.display:
+            tabs.display = True
+        visible = [
+            pane.id
+            for pane in tabs.query(TabPane)
+            if pane.id and not tabs.get_tab(pane.id).disabled and tabs.get_tab(pane.id).display
+        ]
+        if not visible:
+            return
+        current = tabs.active
+        following = visible[(visible.index(current) + 1) % len(visible)] if current in visible else visible[0]
+        tabs.active = following
+        pane = tabs.get_pane(following)
+        focusable = [w for w in pane.query("*") if w.focusable]
+        if focusable:
+            focusable[0].focus()
 
     def action_focus_url(self) -> None:
         self.query_one("#url").focus()

@@ -60,14 +60,14 @@ Every send is recorded (secrets masked). Newest first.
 - Type in the filter to match URL, profile, status or route.
 - **Enter** or click: open the record in the composer (nothing is sent).
 - **r**: replay it. **s**: save it as a profile (masked secrets must be re-entered).
-- **/**: back to the filter. **ctrl+l**: reload.
+- **/**: back to the filter. **f5**: reload.
 """
 
     BINDINGS = [
         Binding("r", "replay", "Replay"),
         Binding("s", "save_as", "Save as profile"),
         Binding("slash", "focus_filter", "Filter"),
-        Binding("ctrl+l", "reload", "Reload"),
+        Binding("f5", "reload", "Reload"),
         Binding("down", "focus_list", "To the list", show=False),
     ]
 
@@ -147,6 +147,7 @@ Every send is recorded (secrets masked). Newest first.
         if generation != self._generation:
             return  # a newer filter is already on its way
         keep = self.highlighted_id
+        newest_before = self.records[0].id if self.records else None
         self.records, self.skipped, self.error = records, skipped, None
         self._options.clear_options()
         if records:
@@ -160,7 +161,10 @@ Every send is recorded (secrets masked). Newest first.
             )
         if records:
             ids = [r.id for r in records]
-            self._options.highlighted = ids.index(keep) if keep in ids else 0
+            arrived = ids[0] != newest_before  # a new run: show it, at the top
+            self._options.highlighted = ids.index(keep) if keep in ids and not arrived else 0
+            if arrived:
+                self._options.scroll_home(animate=False)
 
     def _show_error(self, message: str, generation: int) -> None:
         if generation != self._generation:

@@ -31,6 +31,8 @@ class KeyValueRow(Horizontal):
 class KeyValueEditor(VerticalScroll):
     """Rows of name = value; empty names are ignored. Posts `Changed` on every edit."""
 
+    can_focus = False  # its rows take focus; the container itself would be an invisible stop
+
     class Changed(Message):
         def __init__(self, editor: KeyValueEditor) -> None:
             super().__init__()

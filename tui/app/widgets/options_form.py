@@ -24,6 +24,8 @@ SWITCHES = (
 class OptionsForm(VerticalScroll):
     """Posts `Changed` on any edit; `apply(request)` raises ValueError on a bad number."""
 
+    can_focus = False  # its rows take focus; the container itself would be an invisible stop
+
     class Changed(Message):
         """An option changed."""
 

@@ -23,27 +23,38 @@ class PathBar(Horizontal):
             super().__init__()
             self.action = action
 
+    path: str | None = None
+
     def compose(self) -> ComposeResult:
         yield Static(Text("Select a node in the tree to see its path", style="dim"), id="path-text")
         yield Button("+ Variable (a)", id="path-add", compact=True)
         yield Button("Copy path (c)", id="path-copy", compact=True)
 
     def show(self, path: str, value: Any, *, xml: bool = False) -> None:
-        """Show a node; for XML, say when an element is an object (it occurred once)."""
-        text = Text()
-        text.append(path or "(root)", "bold")
-        text.append(" = ")
+        """Show a node; for XML, say when an element is an object (it occurred once).
+
+        A path too long for the bar is cut at the front (its end tells nodes apart); the
+        whole path is in `self.path`, the tooltip, and what `c` copies.
+        """
+        self.path = path
+        tail = Text(" = ")
         if isinstance(value, (dict, list)):
-            text.append(describe_kind(value), "italic")
+            tail.append(describe_kind(value), "italic")
             if xml and isinstance(value, dict) and path:
-                text.append("  (one element: an object, not a list; .0 also reaches it)", "dim")
+                tail.append("  (one element: an object, not a list; .0 also reaches it)", "dim")
         else:
             preview = json.dumps(value, ensure_ascii=False)
-            text.append(preview if len(preview) < 200 else preview[:199] + "…", "green")
-        self.query_one("#path-text", Static).update(text)
+            tail.append(preview if len(preview) < 60 else preview[:59] + "…", "green")
+        label = self.query_one("#path-text", Static)
+        room = max(16, label.size.width - 2 - min(len(tail.plain), 30))
+        shown = path if len(path) <= room else "…" + path[-(room - 1) :]
+        label.update(Text(shown or "(root)", style="bold") + tail)
+        label.tooltip = path
 
     def show_note(self, note: str) -> None:
+        """A message in place of the path (after a copy, or when nothing is selected)."""
         self.query_one("#path-text", Static).update(Text(note))
+        self.query_one("#path-text", Static).tooltip = note
 
     @on(Button.Pressed, "#path-add")
     def _add(self, event: Button.Pressed) -> None:

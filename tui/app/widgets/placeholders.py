@@ -23,11 +23,18 @@ class PlaceholderRow(Horizontal):
     def compose(self) -> ComposeResult:
         yield Label(Text("{{" + self.placeholder_name + "}}"), classes="ph-name")
         yield Static("", classes="ph-value")
-        yield Input(placeholder="type a value for this session", classes="ph-input", compact=True)
+        yield Input(
+            placeholder="type a value for this session",
+            classes="ph-input",
+            compact=True,
+            password=self.placeholder_name.startswith("env."),
+        )
 
 
 class PlaceholdersPanel(VerticalScroll):
     """Posts `ValueTyped` when the user types a session value."""
+
+    can_focus = False  # its rows take focus; the container itself would be an invisible stop
 
     class ValueTyped(Message):
         def __init__(self, name: str, value: str) -> None:
@@ -38,7 +45,9 @@ class PlaceholdersPanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static("No {{placeholders}} in use.", id="ph-empty")
 
-    async def show(self, names: list[str], values: dict[str, str | None]) -> None:
+    async def show(
+        self, names: list[str], values: dict[str, str | None], typed: set[str] | None = None
+    ) -> None:
         """List `names`; rows are rebuilt only when the set of names changes (keeps focus)."""
         rows = {row.placeholder_name: row for row in self.query(PlaceholderRow)}
         if list(rows) != names:
@@ -52,7 +61,8 @@ class PlaceholdersPanel(VerticalScroll):
             if value is None:
                 label.update(Text("unknown — will not send", style="bold red"))
             elif name.startswith("env."):
-                label.update(Text(f"= {MASK} (from environment)", style="green"))
+                where = "typed for this session" if typed and name in typed else "from environment"
+                label.update(Text(f"= {MASK} ({where})", style="green"))
             else:
                 label.update(Text(f"= {value}", style="green"))
 

@@ -92,6 +92,13 @@ class ResponseTree(Tree[NodeData]):
             return
         self._add_page(node, data.value, data.path, 0)
 
+    @on(Tree.NodeHighlighted)
+    def _highlighted(self, event: Tree.NodeHighlighted[NodeData]) -> None:
+        """The path bar follows the cursor, so what a person reads is what a/c/y act on."""
+        data = event.node.data
+        if data is not None and data.more_from is None:
+            self.post_message(self.PathPicked(data.path, data.value))
+
     @on(Tree.NodeSelected)
     def _selected(self, event: Tree.NodeSelected[NodeData]) -> None:
         event.stop()

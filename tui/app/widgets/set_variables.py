@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label
 
-from tui.core.catalogue import LABELS
+from tui.core.catalogue import FREE_TYPES, LABELS
 from tui.core.model import SetVariable
 from tui.core.run import RowValue
 
@@ -28,7 +28,7 @@ class SetVariablesPanel(Vertical):
     BINDINGS = [
         Binding("n", "add", "New row"),
         Binding("e", "edit", "Edit row"),
-        Binding("delete,d", "delete", "Delete row"),
+        Binding("d,delete", "delete", "Delete row"),
     ]
 
     class Changed(Message):
@@ -48,7 +48,7 @@ class SetVariablesPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         table: DataTable[Text] = DataTable(id="var-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns("path", "type", "target", "value")
+        table.add_columns("path", "value", "type", "target")
         yield table
         with Horizontal(classes="var-buttons"):
             yield Button("+ New (n)", id="var-add", compact=True)
@@ -57,7 +57,7 @@ class SetVariablesPanel(Vertical):
             yield Label("On failure set", classes="failure-label")
             yield Input(
                 self._initial_failure,
-                placeholder="failure variable (optional)",
+                placeholder="(variable name, optional)",
                 id="failure-variable",
                 compact=True,
             )
@@ -98,7 +98,7 @@ class SetVariablesPanel(Vertical):
 
     def value_text(self, index: int) -> str:
         """The value column of row `index` as shown (for tests and screen readers alike)."""
-        return str(self.query_one(DataTable).get_row_at(index)[3])
+        return str(self.query_one(DataTable).get_row_at(index)[1])
 
     def _changed(self, select: int | None = None) -> None:
         self._redraw(select)
@@ -111,9 +111,8 @@ class SetVariablesPanel(Vertical):
         values = self._values or ()
         for index, row in enumerate(self._rows):
             value = values[index] if index < len(values) and values[index].row == row else None
-            table.add_row(
-                Text(row.name), Text(row.type), Text(LABELS.get(row.target, row.target)), _value_cell(value)
-            )
+            target = row.target if row.type in FREE_TYPES else LABELS.get(row.target, row.target)
+            table.add_row(Text(_shorten(row.name)), _value_cell(value), Text(row.type), Text(target))
         if self._rows and cursor is not None and cursor >= 0:
             table.move_cursor(row=min(cursor, len(self._rows) - 1))
 
@@ -161,6 +160,11 @@ def _value_cell(value: RowValue | None) -> Text:
     if value.missing:
         return Text("missing", style="bold red")
     return Text(_preview(value.value), style="green")
+
+
+def _shorten(path: str, room: int = 36) -> str:
+    """Long paths keep their end, the part that tells rows apart."""
+    return path if len(path) <= room else "…" + path[-(room - 1) :]
 
 
 def _preview(value: Any) -> str:
