@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--profiles",
         type=Path,
-        default=Path("profiles"),
+        default=None,
         help="profiles folder for the workbench (default ./profiles)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="demo_profiles",
         type=Path,
         default=None,
-        help="profiles folder (default: the bundled examples)",
+        help="profiles folder (default: a working copy of the bundled examples)",
     )
 
     open_ = commands.add_parser("open", help="open one profile in the workbench")
@@ -125,7 +125,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "sandbox":
             from tui.sandbox import serve_forever
 
-            serve_forever(args.port)
+            try:
+                serve_forever(args.port)
+            except OSError as exc:
+                print(
+                    f"hookbench: error: cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}",
+                    file=sys.stderr,
+                )
+                return EXIT_ERROR
             return EXIT_SUCCESS
         return command_app(args)
     except HookbenchError as exc:

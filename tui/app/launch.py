@@ -8,6 +8,25 @@ from pathlib import Path
 BUNDLED_PROFILES = Path(__file__).resolve().parents[2] / "profiles"
 
 
+def demo_folder() -> Path:
+    """A working copy of the bundled examples, so the tour's saves never edit them.
+
+    `$XDG_STATE_HOME/hookbench/demo-profiles` (~/.local/state/…): files missing there are
+    copied in at each start; files a person changed there are left as they are.
+    """
+    import os
+    import shutil
+
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    folder = Path(state).expanduser() / "hookbench" / "demo-profiles"
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in sorted(BUNDLED_PROFILES.glob("*.toml")):
+        target = folder / source.name
+        if not target.exists():
+            shutil.copy2(source, target)
+    return folder
+
+
 def launch(args: argparse.Namespace) -> int:
     from tui.app.app import HookbenchApp
     from tui.cli import variables_from_args
@@ -16,11 +35,12 @@ def launch(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from tui.sandbox import Sandbox
 
-        folder = args.demo_profiles or (BUNDLED_PROFILES if BUNDLED_PROFILES.is_dir() else Path("profiles"))
+        folder = args.demo_profiles or args.profiles or demo_folder()
         with Sandbox() as sandbox:
             variables = Variables(overrides={"base_url": sandbox.base_url})
             start = folder / "subscriber-lookup.toml"
             HookbenchApp(folder, profile_path=start if start.is_file() else None, variables=variables).run()
+        print(f"hookbench demo: the profiles you saw are in {folder}")
         return 0
     if args.command == "open":
         from tui.core.profile import read_module
@@ -29,5 +49,5 @@ def launch(args: argparse.Namespace) -> int:
         read_module(path)  # a missing or invalid file is reported before the screen switches
         HookbenchApp(path.resolve().parent, profile_path=path, variables=variables_from_args(args)).run()
         return 0
-    HookbenchApp(args.profiles).run()
+    HookbenchApp(args.profiles or Path("profiles")).run()
     return 0

@@ -141,6 +141,17 @@ def _dry_run_verdict(previews: tuple[StepPreview, ...], exit_error: int) -> int:
 
 
 def _value(value: object) -> str:
+    """A variable as `run` shows it: strings quoted, lists and objects as JSON (not re-quoted).
+
+    Published values are text as a template sees them, so a list arrives as '["a"]'.
+    """
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            json.loads(value)
+        except ValueError:
+            pass
+        else:
+            return value
     return json.dumps(value, ensure_ascii=False)
 
 

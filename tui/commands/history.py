@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     """Dispatch `hookbench history …`; HookbenchErrors propagate to `main` (exit 2)."""
     from tui.core.history import History
 
-    history = History.for_profiles(args.profiles)
+    history = History.for_profiles(args.profiles or Path("profiles"))
     action = getattr(args, "history_command", None)
     if action == "show":
         sys.stdout.write(history.text(args.id))

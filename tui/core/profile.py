@@ -90,14 +90,29 @@ def save_profile(path: Path, module: Module, document: TOMLDocument | None = Non
     from tui.core.profile_writer import apply_module
 
     doc = document if document is not None else tomlkit.document()
+    fresh = "request" not in doc  # written from scratch: hookbench owns the layout
     apply_module(doc, module)
+    text = tomlkit.dumps(doc)
+    if fresh:
+        text = _space_tables(text)
     try:
-        atomic_write_text(Path(path), tomlkit.dumps(doc))
+        atomic_write_text(Path(path), text)
     except OSError as exc:
         raise ProfileError(f"{path}: cannot write: {exc.strerror or exc}") from exc
     except UnicodeError as exc:
         raise ProfileError(f"{path!r}: cannot write: {exc}") from exc
     return doc
+
+
+def _space_tables(text: str) -> str:
+    """A blank line before each table header of a file hookbench wrote from scratch."""
+    lines = text.splitlines()
+    spaced: list[str] = []
+    for line in lines:
+        if line.startswith("[") and spaced and spaced[-1].strip() and not spaced[-1].startswith("#"):
+            spaced.append("")
+        spaced.append(line)
+    return "\n".join(spaced) + "\n"
 
 
 # --- validation -------------------------------------------------------------------------
