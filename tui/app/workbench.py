@@ -17,7 +17,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.widget import Widget
@@ -29,26 +29,20 @@ from tui.app.widgets.flow_view import FlowView
 from tui.app.widgets.history_list import HistoryList
 from tui.app.widgets.key_values import KeyValueEditor
 from tui.app.widgets.options_form import OptionsForm
-from tui.app.widgets.path_bar import PathBar
 from tui.app.widgets.placeholders import PlaceholdersPanel
 from tui.app.widgets.profile_list import ProfileList
-from tui.app.widgets.raw_view import RawView
-from tui.app.widgets.response_tree import ResponseTree
+from tui.app.widgets.response_viewer import ResponseViewer
 from tui.app.widgets.set_variables import SetVariablesPanel
-from tui.app.widgets.status_line import StatusLine
 from tui.app.widgets.url_bar import UrlBar
 from tui.core.catalogue import suggest_target
 from tui.core.errors import HookbenchError, SendError
-from tui.core.exchange import Exchange
 from tui.core.flows import StepResult
 from tui.core.history import History
 from tui.core.model import BODY_METHODS, Module, Request, SetVariable
 from tui.core.paths import parse_path
 from tui.core.profile import Profile, file_stem_for, load_profile, save_profile
 from tui.core.render import RenderedRequest, render_request
-from tui.core.responses import BINARY, EMPTY, TEXT, DecodedBody, pretty_text
 from tui.core.run import RunResult, judge, transport_failure
-from tui.core.secrets import mask_header
 from tui.core.template import names_in
 from tui.core.variables import Variables
 
@@ -85,7 +79,6 @@ class Workbench(Screen[None]):
         self.profile: Profile | None = None
         self.module = Module(request=Request(url="https://"))
         self.result: RunResult | None = None
-        self._picked_node: tuple[str, object] | None = None
         self._load_error: str | None = None
         if profile_path is not None:
             try:
@@ -116,32 +109,31 @@ class Workbench(Screen[None]):
                         yield Lazy(OptionsForm(request, id="options"))
                     with TabPane("Placeholders", id="tab-placeholders"):
                         yield Lazy(PlaceholdersPanel(id="placeholders"))
-                yield StatusLine(id="status")
-                with TabbedContent(id="response-tabs"):
-                    with TabPane("Tree", id="tab-tree"):
-                        yield ResponseTree(id="tree")
-                    with TabPane("Raw", id="tab-raw"):
-                        yield RawView(id="raw")
-                    with TabPane("Headers", id="tab-response-headers"):
-                        with VerticalScroll():
-                            yield Static("", id="response-headers")
-                    with TabPane("Set Variables", id="tab-vars"):
-                        yield Lazy(
+                yield ResponseViewer(
+                    TabPane(
+                        "Set Variables",
+                        Lazy(
                             SetVariablesPanel(
                                 module.set_variables, module.failure_variable, id="set-variables"
                             )
-                        )
-                    with TabPane("Flow", id="tab-flow"):
-                        yield Static(
-                            Text("Save this module to run it as a flow.", style="dim"), id="flow-empty"
-                        )
-                yield PathBar(id="path-bar")
+                        ),
+                        id="tab-vars",
+                    ),
+                    TabPane(
+                        "Flow",
+                        Static(Text("Save this module to run it as a flow.", style="dim"), id="flow-empty"),
+                        id="tab-flow",
+                    ),
+                    id="viewer",
+                )
         yield Footer()
 
+    @property
+    def viewer(self) -> ResponseViewer:
+        return self.query_one(ResponseViewer)
+
     def on_mount(self) -> None:
-        self.query_one(StatusLine).show_idle()
         self.query_one("#sidebar").display = self.app.size.width >= 100
-        self.query_one(ResponseTree).show_message("(no response yet — ctrl+r sends)")
         self._show_body_tab(self.module.request.method)
         if self._load_error:
             self.notify(self._load_error, title="Cannot open profile", severity="error", timeout=10)
@@ -179,7 +171,6 @@ class Workbench(Screen[None]):
         return True
 
     async def _load_module(self, module: Module, profile: Profile | None) -> None:
-        self._forget_picked_node()
         self.profile = profile
         self.module = self.saved_module = module
         request = module.request
@@ -190,10 +181,7 @@ class Workbench(Screen[None]):
         self._part(SetVariablesPanel).load(module.set_variables, module.failure_variable)
         self._show_body_tab(request.method)
         self.result = None
-        self.query_one(ResponseTree).show_message("(no response yet — ctrl+r sends)")
-        self.query_one(RawView).load("")
-        self.query_one("#response-headers", Static).update("")
-        self.query_one(StatusLine).show_idle()
+        self.viewer.clear()
         self.call_after_refresh(self._refresh_derived)
         if self.query_one("#response-tabs", TabbedContent).active == "tab-flow":
             await self._show_flow()
@@ -289,7 +277,7 @@ class Workbench(Screen[None]):
             return
         result = judge(module, self.result.request, self.result.exchange, self.result.body)
         panel.show_values(result.rows)
-        self.query_one(StatusLine).show_result(result)
+        self.viewer.status.show_result(result)
 
     def _show_title(self, module: Module) -> None:
         name = module.name if self.profile else "new module"
@@ -343,14 +331,14 @@ class Workbench(Screen[None]):
         try:
             module = self.collect()
         except ValueError as exc:
-            self.query_one(StatusLine).show_error(str(exc))
+            self.viewer.status.show_error(str(exc))
             return
         base_dir = self.profile.path.parent if self.profile else self.folder
         self._send(module, self.current_variables(), base_dir)
 
     @work(exclusive=True, exit_on_error=False, group="send")
     async def _send(self, module: Module, variables: Variables, base_dir: Path) -> None:
-        status = self.query_one(StatusLine)
+        status = self.viewer.status
         try:
             request = render_request(module, variables, base_dir=base_dir)
         except HookbenchError as exc:
@@ -391,75 +379,19 @@ class Workbench(Screen[None]):
     def app_max_body(self) -> int:
         return int(getattr(self.app, "max_body_bytes", 50 * 1024 * 1024))
 
-    def _forget_picked_node(self) -> None:
-        """A new response or module: the node picked before no longer exists."""
-        self._picked_node = None
-        bar = self.query_one(PathBar)
-        bar.path = None
-        bar.show_note("Select a node in the tree to see its path")
-
     async def _show_result(self, result: RunResult) -> None:
-        self._forget_picked_node()
         self.result = result
-        self.query_one(StatusLine).show_result(result)
         panel = self._mounted(SetVariablesPanel)
         if panel is not None:
             panel.show_values(result.rows)
-        tree = self.query_one(ResponseTree)
-        raw = self.query_one(RawView)
-        body = result.body
-        if result.exchange is None or body is None:
-            tree.show_message(f"No response: {result.reason}")
-            raw.load(f"No response: {result.reason}")
-            self.query_one("#response-headers", Static).update("")
-            return
-        self._show_headers(result.exchange)
-        if body.parsed:
-            tree.load(body.data, label=body.kind.upper())
-            if self.focused is None or self.focused.id == "url":
-                self.action_focus_tree()
-        else:
-            tree.show_message(
-                body.error or ("empty body" if body.kind == EMPTY else f"{body.kind} body: see Raw")
-            )
-        if body.kind in (BINARY, EMPTY):
-            raw.load(body.error or "(empty body)")
-        elif body.kind == TEXT or not body.parsed:
-            raw.load(body.text or "", "text")
-        else:
-            raw.load("(formatting…)")
-            self._fill_raw(body)
-
-    @work(exclusive=True, exit_on_error=False, group="raw")
-    async def _fill_raw(self, body: DecodedBody) -> None:
-        """Pretty-print and split in a thread: tens of megabytes must not block input."""
-        lines = await asyncio.to_thread(lambda: pretty_text(body).splitlines())
-        if self.result is not None and self.result.body is body:
-            self.query_one(RawView).load(lines, body.kind)
-
-    def _show_headers(self, exchange: Exchange) -> None:
-        text = Text()
-        text.append(
-            f"HTTP/{exchange.http_version.removeprefix('HTTP/')} {exchange.status} {exchange.reason_phrase}\n",
-            "bold",
-        )
-        text.append(
-            f"final URL: {exchange.url}"
-            + (f" (after {exchange.redirects} redirects)" if exchange.redirects else "")
-            + "\n\n",
-            "dim",
-        )
-        for name, value in exchange.headers:
-            text.append(f"{name}: ", "bold cyan")
-            text.append(f"{mask_header(name, value)}\n")
-        self.query_one("#response-headers", Static).update(text)
+        if self.viewer.show_result(result) and (self.focused is None or self.focused.id == "url"):
+            self.viewer.focus_tree()
 
     def action_cancel(self) -> None:
         workers = [w for w in self.workers if w.group == "send" and w.is_running]
         if workers:
             self.workers.cancel_group(self, "send")
-            self.query_one(StatusLine).show_idle("Cancelled — nothing was received")
-            self.query_one(ResponseTree).show_message("(cancelled — ctrl+r sends again)")
+            self.viewer.show_cancelled()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A bug in a worker must not vanish silently, nor print a traceback over the screen."""
@@ -562,42 +494,9 @@ class Workbench(Screen[None]):
 
     # --- the tree: click to path ---------------------------------------------------------
 
-    def _pick(self, path: str, value: object) -> None:
-        xml = self.result is not None and self.result.body is not None and self.result.body.kind == "xml"
-        self.query_one(PathBar).show(path, value, xml=xml)
-        self._picked_node = (path, value)
-
-    @on(ResponseTree.PathPicked)
-    def _picked(self, event: ResponseTree.PathPicked) -> None:
-        self._pick(event.path, event.value)
-
-    @on(ResponseTree.ActionRequested)
-    async def _tree_action(self, event: ResponseTree.ActionRequested) -> None:
-        self._pick(event.path, event.value)
-        await self._act(event.action)
-
-    @on(PathBar.ActionPressed)
-    async def _bar_action(self, event: PathBar.ActionPressed) -> None:
-        await self._act(event.action)
-
-    async def _act(self, action: str) -> None:
-        picked = self._picked_node
-        if picked is None:
-            self.notify("Select a node in the Tree first.", severity="warning")
-            return
-        path, value = picked
-        if action == "add":
-            await self._add_row(path)
-        elif action == "copy_path":
-            self.app.copy_to_clipboard(path)
-            self.query_one(PathBar).show_note(f"Copied path: {path}")
-        elif action == "copy_value":
-            import json
-
-            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-            self.app.copy_to_clipboard(text)
-            shown = text if len(text) < 120 else text[:119] + "…"
-            self.query_one(PathBar).show_note(f"Copied value: {shown}")
+    @on(ResponseViewer.RowRequested)
+    async def _row_requested(self, event: ResponseViewer.RowRequested) -> None:
+        await self._add_row(event.path)
 
     async def _add_row(self, path: str) -> None:
         segments = parse_path(path) if path else []
@@ -713,8 +612,7 @@ class Workbench(Screen[None]):
         self.query_one("#url").focus()
 
     def action_focus_tree(self) -> None:
-        self.query_one("#response-tabs", TabbedContent).active = "tab-tree"
-        self.query_one(ResponseTree).focus()
+        self.viewer.focus_tree()
 
     def action_help(self) -> None:
         from tui.app.help_screen import HelpScreen

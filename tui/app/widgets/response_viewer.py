@@ -1,0 +1,171 @@
+"""The response side of the workbench: status line, Tree / Raw / Headers tabs, the path bar.
+
+It shows a run's result, follows the node a person picks, copies paths and values itself,
+and asks its parent (`RowRequested`) to map a path, since Set Variables belong to the module.
+Extra panes (Set Variables, Flow) are handed in by the parent and sit in the same tab strip.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Static, TabbedContent, TabPane
+
+from tui.app.widgets.path_bar import PathBar
+from tui.app.widgets.raw_view import RawView
+from tui.app.widgets.response_tree import ResponseTree
+from tui.app.widgets.status_line import StatusLine
+from tui.core.exchange import Exchange
+from tui.core.responses import BINARY, EMPTY, TEXT, XML, DecodedBody, pretty_text
+from tui.core.run import RunResult
+from tui.core.secrets import mask_header
+
+
+class ResponseViewer(Vertical):
+    """Posts `RowRequested(path)` when a person asks to map the picked node."""
+
+    class RowRequested(Message):
+        """Add `path` as a Set Variables row."""
+
+        def __init__(self, path: str) -> None:
+            super().__init__()
+            self.path = path
+
+    def __init__(self, *extra_panes: TabPane, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._extra_panes = extra_panes
+        self._picked: tuple[str, Any] | None = None
+        self._body: DecodedBody | None = None
+        self.status = StatusLine(id="status")
+        self.response_tree = ResponseTree(id="tree")
+        self.raw = RawView(id="raw")
+        self.path_bar = PathBar(id="path-bar")
+
+    def compose(self) -> ComposeResult:
+        yield self.status
+        with TabbedContent(id="response-tabs"):
+            with TabPane("Tree", id="tab-tree"):
+                yield self.response_tree
+            with TabPane("Raw", id="tab-raw"):
+                yield self.raw
+            with TabPane("Headers", id="tab-response-headers"):
+                with VerticalScroll():
+                    yield Static("", id="response-headers")
+            yield from self._extra_panes
+        yield self.path_bar
+
+    def on_mount(self) -> None:
+        self.clear()
+
+    # --- what is shown ---------------------------------------------------------------------
+
+    def clear(self, message: str = "(no response yet — ctrl+r sends)") -> None:
+        """No response: a new module was loaded."""
+        self._body = None
+        self.forget_picked()
+        self.status.show_idle()
+        self.response_tree.show_message(message)
+        self.raw.load("")
+        self.query_one("#response-headers", Static).update("")
+
+    def show_cancelled(self) -> None:
+        self.status.show_idle("Cancelled — nothing was received")
+        self.response_tree.show_message("(cancelled — ctrl+r sends again)")
+
+    def show_result(self, result: RunResult) -> bool:
+        """Show a run's outcome; True when there is a tree to browse."""
+        self.forget_picked()
+        self.status.show_result(result)
+        body = self._body = result.body
+        if result.exchange is None or body is None:
+            self.response_tree.show_message(f"No response: {result.reason}")
+            self.raw.load(f"No response: {result.reason}")
+            self.query_one("#response-headers", Static).update("")
+            return False
+        self._show_headers(result.exchange)
+        if body.parsed:
+            self.response_tree.load(body.data, label=body.kind.upper())
+        else:
+            self.response_tree.show_message(
+                body.error or ("empty body" if body.kind == EMPTY else f"{body.kind} body: see Raw")
+            )
+        if body.kind in (BINARY, EMPTY):
+            self.raw.load(body.error or "(empty body)")
+        elif body.kind == TEXT or not body.parsed:
+            self.raw.load(body.text or "", "text")
+        else:
+            self.raw.load("(formatting…)")
+            self._fill_raw(body)
+        return body.parsed
+
+    @work(exclusive=True, exit_on_error=False, group="raw")
+    async def _fill_raw(self, body: DecodedBody) -> None:
+        """Pretty-print and split in a thread: tens of megabytes must not block input."""
+        lines = await asyncio.to_thread(lambda: pretty_text(body).splitlines())
+        if self._body is body:
+            self.raw.load(lines, body.kind)
+
+    def _show_headers(self, exchange: Exchange) -> None:
+        text = Text()
+        version = exchange.http_version.removeprefix("HTTP/")
+        text.append(f"HTTP/{version} {exchange.status} {exchange.reason_phrase}\n", "bold")
+        redirects = f" (after {exchange.redirects} redirects)" if exchange.redirects else ""
+        text.append(f"final URL: {exchange.url}{redirects}\n\n", "dim")
+        for name, value in exchange.headers:
+            text.append(f"{name}: ", "bold cyan")
+            text.append(f"{mask_header(name, value)}\n")
+        self.query_one("#response-headers", Static).update(text)
+
+    def focus_tree(self) -> None:
+        self.query_one("#response-tabs", TabbedContent).active = "tab-tree"
+        self.response_tree.focus()
+
+    # --- click to path -----------------------------------------------------------------------
+
+    def forget_picked(self) -> None:
+        """A new response or module: the node picked before no longer exists."""
+        self._picked = None
+        self.path_bar.path = None
+        self.path_bar.show_note("Select a node in the tree to see its path")
+
+    def _pick(self, path: str, value: Any) -> None:
+        self._picked = (path, value)
+        self.path_bar.show(path, value, xml=self._body is not None and self._body.kind == XML)
+
+    @on(ResponseTree.PathPicked)
+    def _picked_in_tree(self, event: ResponseTree.PathPicked) -> None:
+        event.stop()
+        self._pick(event.path, event.value)
+
+    @on(ResponseTree.ActionRequested)
+    def _tree_action(self, event: ResponseTree.ActionRequested) -> None:
+        event.stop()
+        self._pick(event.path, event.value)
+        self._act(event.action)
+
+    @on(PathBar.ActionPressed)
+    def _bar_action(self, event: PathBar.ActionPressed) -> None:
+        event.stop()
+        self._act(event.action)
+
+    def _act(self, action: str) -> None:
+        if self._picked is None:
+            self.notify("Select a node in the Tree first.", severity="warning")
+            return
+        path, value = self._picked
+        if action == "add":
+            self.post_message(self.RowRequested(path))
+        elif action == "copy_path":
+            self.app.copy_to_clipboard(path)
+            self.path_bar.show_note(f"Copied path: {path}")
+        elif action == "copy_value":
+            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            self.app.copy_to_clipboard(text)
+            self.path_bar.show_note(f"Copied value: {text if len(text) < 120 else text[:119] + '…'}")
