@@ -101,7 +101,7 @@ async def big_response(records: int) -> None:
         lines = await asyncio.to_thread(lambda: pretty_text(result.body).splitlines())
         raw = workbench.query_one(RawView)
         on_main_started = time.perf_counter()
-        raw.load(lines, "json")
+        raw.load(lines, "json")  # what the Raw tab does when first shown
         on_main = time.perf_counter() - on_main_started
         raw_load = time.perf_counter() - pretty_started
         frames = []

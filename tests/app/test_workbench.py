@@ -371,3 +371,19 @@ async def test_wide_list_is_paged_and_the_more_node_loads_the_next_page(make_app
         items = tree.root.children
         assert len(items) == 401 and items[399].data.path == "399"
         assert items[-1].label.plain.startswith("… 100 more")
+
+
+async def test_raw_tab_shows_the_body_pretty_printed_when_opened(make_app, tmp_path: Path) -> None:
+    from tui.app.widgets.raw_view import RawView
+
+    shutil.copy(PROFILES / "users.toml", tmp_path)
+    app = make_app(tmp_path, tmp_path / "users.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await send_and_wait(pilot)
+        raw = app.workbench.query_one(RawView)
+        assert raw.text == "(formatting…)"  # nothing formatted until someone looks
+        await pilot.press("f4")  # Tree → Raw
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert '    {\n      "id": 1,\n      "title": "Ms",' in raw.text

@@ -43,6 +43,7 @@ class ResponseViewer(Vertical):
         self._extra_panes = extra_panes
         self._picked: tuple[str, Any] | None = None
         self._body: DecodedBody | None = None
+        self._raw_pending: DecodedBody | None = None
         self.status = StatusLine(id="status")
         self.response_tree = ResponseTree(id="tree")
         self.raw = RawView(id="raw")
@@ -68,7 +69,7 @@ class ResponseViewer(Vertical):
 
     def clear(self, message: str = "(no response yet — ctrl+r sends)") -> None:
         """No response: a new module was loaded."""
-        self._body = None
+        self._body = self._raw_pending = None
         self.forget_picked()
         self.status.show_idle()
         self.response_tree.show_message(message)
@@ -84,6 +85,7 @@ class ResponseViewer(Vertical):
         self.forget_picked()
         self.status.show_result(result)
         body = self._body = result.body
+        self._raw_pending = None
         if result.exchange is None or body is None:
             self.response_tree.show_message(f"No response: {result.reason}")
             self.raw.load(f"No response: {result.reason}")
@@ -102,8 +104,21 @@ class ResponseViewer(Vertical):
             self.raw.load(body.text or "", "text")
         else:
             self.raw.load("(formatting…)")
-            self._fill_raw(body)
+            self._raw_pending = body
+            if self.query_one("#response-tabs", TabbedContent).active == "tab-raw":
+                self._start_raw()
         return body.parsed
+
+    @on(TabbedContent.TabActivated, "#response-tabs")
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-raw":
+            self._start_raw()
+
+    def _start_raw(self) -> None:
+        """Format the Raw view when it is first looked at: a big body costs nothing until then."""
+        if self._raw_pending is not None:
+            body, self._raw_pending = self._raw_pending, None
+            self._fill_raw(body)
 
     @work(exclusive=True, exit_on_error=False, group="raw")
     async def _fill_raw(self, body: DecodedBody) -> None:
