@@ -35,9 +35,14 @@ Bare().run()
 
 
 def first_screen(command: str, marker: str, runs: int = 7) -> float:
-    """Median seconds from launching `command` in tmux until `marker` is on screen."""
+    """Median seconds from launching `command` in tmux until `marker` is on screen.
+
+    Bytecode caching is switched back on (this workplace disables it; users' machines do
+    not), and one untimed run writes the caches.
+    """
+    command = f"env -u PYTHONDONTWRITEBYTECODE {command}"
     samples = []
-    for index in range(runs):
+    for index in range(runs + 1):
         session = f"hbbench{index}"
         started = time.perf_counter()
         subprocess.run(
@@ -51,7 +56,8 @@ def first_screen(command: str, marker: str, runs: int = 7) -> float:
                 if marker in pane:
                     break
                 time.sleep(0.005)
-            samples.append(time.perf_counter() - started)
+            if index:
+                samples.append(time.perf_counter() - started)
         finally:
             subprocess.run(["tmux", "kill-session", "-t", session], check=False)
     return statistics.median(samples)
@@ -130,7 +136,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             bare = Path(tmp) / "bare.py"
             bare.write_text(BARE_APP)
-            hookbench = f"cd {ROOT} && {PYTHON} -m tui open profiles/users.toml"
+            hookbench = f'sh -c "cd {ROOT} && {PYTHON} -m tui open profiles/users.toml"'
             ours = first_screen(hookbench, "Ready — ctrl+r sends")
             base = first_screen(f"{PYTHON} {bare}", "Ready")
         print("First screen as a process (median of 7, inside tmux):")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 
@@ -15,6 +14,8 @@ def atomic_write_text(path: Path, text: str, *, mode: int | None = None) -> None
     The file keeps its existing permission bits unless `mode` is given; a crash at any
     point leaves either the previous file or the complete new one, never half of it.
     """
+    import tempfile  # not at module level: `hookbench run` never writes a profile
+
     path = Path(path)
     folder = path.parent
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
