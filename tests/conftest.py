@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +21,16 @@ def _history_in_a_temp_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator
         os.environ.pop("HOOKBENCH_HISTORY_DIR", None)
     else:
         os.environ["HOOKBENCH_HISTORY_DIR"] = previous
+
+
+@pytest.fixture
+def isolated_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """History and XDG state in this test's temp folder (subprocesses inherit it)."""
+    root = tmp_path / "history-root"
+    monkeypatch.setenv("HOOKBENCH_HISTORY_DIR", str(root))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.delenv("HOOKBENCH_HISTORY_KEEP", raising=False)
+    return root
 
 
 @pytest.fixture(scope="session")

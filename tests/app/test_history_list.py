@@ -16,14 +16,7 @@ from tui.core.model import Module, Request
 from tui.core.render import RenderedRequest
 from tui.core.run import Exchange, RunResult
 
-
-@pytest.fixture(autouse=True)
-def isolated_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No test may write to the real home."""
-    root = tmp_path / "history-root"
-    monkeypatch.setenv("HOOKBENCH_HISTORY_DIR", str(root))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    return root
+pytestmark = pytest.mark.usefixtures("isolated_history")
 
 
 def record(history: History, url: str, *, status: int = 200, profile: str = "users") -> str:

@@ -38,14 +38,7 @@ from tui.sandbox import Sandbox
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def isolated_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No test may write to the real home: history and XDG state go to a temp folder."""
-    root = tmp_path / "history-root"
-    monkeypatch.setenv("HOOKBENCH_HISTORY_DIR", str(root))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    monkeypatch.delenv("HOOKBENCH_HISTORY_KEEP", raising=False)
-    return root
+pytestmark = pytest.mark.usefixtures("isolated_history")
 
 
 @pytest.fixture
