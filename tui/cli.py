@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox = commands.add_parser("sandbox", help="run the embedded demo API")
     sandbox.add_argument(
         "--port",
-        type=int,
+        type=_port,
         default=8765,
         help="port on 127.0.0.1 (default 8765, which the example profiles use; 0 picks a free one)",
     )
@@ -93,6 +93,16 @@ def _add_variable_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--vars-file", type=Path, help="TOML file of variables")
     parser.add_argument("--env-file", type=Path, help=".env file for {{env.NAME}}")
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0–65535, not {port}")
+    return port
 
 
 def _size(text: str) -> int:

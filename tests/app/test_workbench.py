@@ -194,6 +194,20 @@ async def test_markup_in_response_keys_renders_literally(make_app, tmp_path: Pat
         assert not any("bold" in str(span.style) for span in node.label.spans)
         await click_node(pilot, tree, node)
         assert path_bar_text(app) == 'json."[bold]x[/]" = "a[/]"'
+        # mapping and copying it shows the key in messages, literally (no markup error)
+        await pilot.press("a", "c")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert 'Added Set Variables row: json."[bold]x[/]" → {{bold_x}}' in messages
+        assert 'json."[bold]x[/]"' in messages
+        assert app.is_running
+        # the root is the whole response, not a row
+        tree.move_cursor(tree.root)
+        await pilot.pause()
+        rows = len(app.workbench.query_one(SetVariablesPanel).rows)
+        await pilot.press("a")
+        await pilot.pause()
+        assert len(app.workbench.query_one(SetVariablesPanel).rows) == rows
 
 
 async def test_connection_refused_and_bad_json_body_are_readable(make_app, tmp_path: Path) -> None:
@@ -308,6 +322,17 @@ async def test_flow_tab_runs_the_newsletter_flow_and_shows_a_step(make_app, fres
         await pilot.press("enter")
         await pilot.pause()
         assert "404" in status_text(app) and "FAILURE" in status_text(app)
+        # a step of another module: its nodes are not mapped into this one
+        table.move_cursor(row=1)
+        await pilot.press("enter")
+        await pilot.pause()
+        tree = app.workbench.query_one(ResponseTree)
+        rows = app.workbench.query_one(SetVariablesPanel).rows
+        tree.focus()
+        await pilot.press("down", "a")
+        await pilot.pause()
+        assert app.workbench.query_one(SetVariablesPanel).rows == rows
+        assert any("flow step subscriber-create" in n.message for n in app._notifications)
 
 
 async def test_history_pane_records_loads_replays_and_saves_as_profile(make_app, tmp_path: Path) -> None:

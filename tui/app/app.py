@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tui.app.dialogs import UnsavedChanges
@@ -96,6 +97,18 @@ class HookbenchApp(App[None]):
             return
         self.copy_to_clipboard(command)
         self.notify(command, title="Copied as curl", timeout=8)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Messages carry response keys, URLs and file names: never read them as markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def copy_to_clipboard(self, text: str) -> None:
         """OSC 52, wrapped for tmux passthrough when running inside tmux."""

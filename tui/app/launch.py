@@ -39,15 +39,17 @@ def launch(args: argparse.Namespace) -> int:
         with Sandbox() as sandbox:
             variables = Variables(overrides={"base_url": sandbox.base_url})
             start = folder / "subscriber-lookup.toml"
-            HookbenchApp(folder, profile_path=start if start.is_file() else None, variables=variables).run()
+            app = HookbenchApp(folder, profile_path=start if start.is_file() else None, variables=variables)
+            app.run()
         print(f"hookbench demo: the profiles you saw are in {folder}")
-        return 0
+        return app.return_code or 0
     if args.command == "open":
         from tui.core.profile import read_module
 
         path = args.profile
         read_module(path)  # a missing or invalid file is reported before the screen switches
-        HookbenchApp(path.resolve().parent, profile_path=path, variables=variables_from_args(args)).run()
-        return 0
-    HookbenchApp(args.profiles or Path("profiles")).run()
-    return 0
+        app = HookbenchApp(path.resolve().parent, profile_path=path, variables=variables_from_args(args))
+    else:
+        app = HookbenchApp(args.profiles or Path("profiles"))
+    app.run()
+    return app.return_code or 0  # a crash must not look like success to a wrapper script

@@ -80,6 +80,8 @@ class Workbench(Screen[None]):
         self.module = Module(request=Request(url="https://"))
         self.result: RunResult | None = None
         self._load_error: str | None = None
+        self.shown_step: str | None = None  # the viewer shows a flow step of another module
+        self._origin_profile: str | None = None  # the profile a history record came from
         if profile_path is not None:
             try:
                 self.profile = load_profile(profile_path)
@@ -181,6 +183,8 @@ class Workbench(Screen[None]):
         self._part(SetVariablesPanel).load(module.set_variables, module.failure_variable)
         self._show_body_tab(request.method)
         self.result = None
+        self.shown_step = None
+        self._origin_profile = None
         self.viewer.clear()
         self.call_after_refresh(self._refresh_derived)
         if self.query_one("#response-tabs", TabbedContent).active == "tab-flow":
@@ -272,8 +276,8 @@ class Workbench(Screen[None]):
         panel = self._mounted(SetVariablesPanel)
         if panel is None:
             return
-        if self.result is None or self.result.exchange is None:
-            panel.show_values(None if self.result is None else self.result.rows)
+        if self.result is None or self.result.exchange is None or self.shown_step:
+            panel.show_values(None if self.result is None or self.shown_step else self.result.rows)
             return
         result = judge(module, self.result.request, self.result.exchange, self.result.body)
         panel.show_values(result.rows)
@@ -362,7 +366,10 @@ class Workbench(Screen[None]):
     def _record(self, module: Module, result: RunResult, profile_path: Path | None) -> None:
         """Every send leaves a record (bodies as the module's log toggles allow)."""
         summary = self.history.record(
-            module, result, profile_path=profile_path, profile=None if profile_path else module.name
+            module,
+            result,
+            profile_path=profile_path,
+            profile=None if profile_path else self._origin_profile or module.name,
         )
         if summary is None and self.history.last_error:
             self.app.call_from_thread(
@@ -379,11 +386,13 @@ class Workbench(Screen[None]):
     def app_max_body(self) -> int:
         return int(getattr(self.app, "max_body_bytes", 50 * 1024 * 1024))
 
-    async def _show_result(self, result: RunResult) -> None:
+    async def _show_result(self, result: RunResult, *, step: str | None = None) -> None:
+        """Show a run; `step` names the flow step (another module) the response belongs to."""
         self.result = result
+        self.shown_step = step if step != (self.profile.path.stem if self.profile else None) else None
         panel = self._mounted(SetVariablesPanel)
         if panel is not None:
-            panel.show_values(result.rows)
+            panel.show_values(None if self.shown_step else result.rows)
         if self.viewer.show_result(result) and (self.focused is None or self.focused.id == "url"):
             self.viewer.focus_tree()
 
@@ -407,14 +416,15 @@ class Workbench(Screen[None]):
 
     @on(FlowView.RunRequested)
     def _flow_requested(self, event: FlowView.RunRequested) -> None:
-        if self.dirty:
-            self.notify(
-                "The flow runs the saved profiles; unsaved edits here are not part of it.", severity="warning"
-            )
         self._run_flow(event.view)
 
     @work(exclusive=True, exit_on_error=False, group="send")
     async def _run_flow(self, view: FlowView) -> None:
+        """Run the saved profiles along their routes; unsaved edits are saved first, or not run."""
+        if not await self._may_leave("The flow runs the saved files: save first?", "Run"):
+            view.show_error("not run")
+            return
+        view.reload()
         from tui.core.flows import run_flow
 
         if view.graph is None:
@@ -430,11 +440,11 @@ class Workbench(Screen[None]):
             view.show_error(str(exc))
             return
         view.show_result(result)
-        await self._show_result(result.last.result)
+        await self._show_result(result.last.result, step=result.last.stem)
 
     @on(FlowView.StepSelected)
     async def _flow_step(self, event: FlowView.StepSelected) -> None:
-        await self._show_result(event.step.result)
+        await self._show_result(event.step.result, step=event.step.stem)
         self.notify(f"Showing step {event.step_index + 1}: {event.step.stem}", timeout=3)
 
     # --- history ----------------------------------------------------------------------------
@@ -464,6 +474,9 @@ class Workbench(Screen[None]):
         if not await self._may_leave("Replace it with the history record?", "Replace"):
             return
         await self._load_module(module, None)
+        self._origin_profile = (
+            await asyncio.to_thread(lambda: str(self.history.read(record_id).get("profile") or "")) or None
+        )
         if replay:
             self.action_send()
         else:
@@ -499,6 +512,15 @@ class Workbench(Screen[None]):
         await self._add_row(event.path)
 
     async def _add_row(self, path: str) -> None:
+        if self.shown_step:
+            self.notify(
+                f"This response is from the flow step {self.shown_step}: open that profile to map it.",
+                severity="warning",
+            )
+            return
+        if not path:
+            self.notify("The root is the whole response: pick a value inside it.", severity="warning")
+            return
         segments = parse_path(path) if path else []
         key = next((s.text for s in reversed(segments) if not s.text.isdigit() or s.quoted), "value")
         panel = self._part(SetVariablesPanel)
@@ -580,13 +602,15 @@ class Workbench(Screen[None]):
         sidebar = self.query_one("#sidebar")
         sidebar.display = not sidebar.display
         if not sidebar.display and sidebar.has_focus_within:
-            self.query_one("#url").focus()
+            self.viewer.focus_tree()
+        elif sidebar.display:
+            self.query_one(HistoryList if self.query_one(ProfileList).has_focus else ProfileList).focus()
 
     def action_toggle_request(self) -> None:
         tabs = self.query_one("#request-tabs")
         tabs.display = not tabs.display
         if not tabs.display and tabs.has_focus_within:
-            self.query_one("#url").focus()
+            self.viewer.focus_tree()
 
     def action_next_tab(self, selector: str) -> None:
         """Cycle a tab strip from the keyboard (f3 request tabs, f4 response tabs)."""

@@ -145,14 +145,7 @@ def _value(value: object) -> str:
 
     Published values are text as a template sees them, so a list arrives as '["a"]'.
     """
-    if isinstance(value, str) and value[:1] in "[{":
-        try:
-            json.loads(value)
-        except ValueError:
-            pass
-        else:
-            return value
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(_typed(value), ensure_ascii=False)
 
 
 def format_step(step: StepResult, width: int = 0) -> str:
@@ -197,12 +190,22 @@ def flow_json(result: FlowResult) -> dict[str, Any]:
                 "route": step.route,
                 "reason": step.reason,
                 "elapsed_ms": round(step.elapsed_ms, 1) if step.elapsed_ms is not None else None,
-                "variables": step.published,
+                "variables": {name: _typed(value) for name, value in step.published.items()},
             }
             for step in result.steps
         ],
-        "variables": result.variables,
+        "variables": {name: _typed(value) for name, value in result.variables.items()},
     }
+
+
+def _typed(value: object) -> object:
+    """Published text back to JSON where it is a list or object (as `run --json` shows it)."""
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
 
 
 def format_dry_run(graph: FlowGraph, previews: tuple[StepPreview, ...]) -> str:

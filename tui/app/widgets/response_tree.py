@@ -77,6 +77,7 @@ class ResponseTree(Tree[NodeData]):
         else:
             self.root.allow_expand = False
             self.root.set_label(_label("response", document))
+        self.move_cursor(self.root)  # cursor and path bar agree from the start
 
     def show_message(self, message: str) -> None:
         """Empty the tree and show why there is nothing to browse."""
@@ -143,6 +144,8 @@ class ResponseTree(Tree[NodeData]):
         data = self._cursor_data()
         if data is not None:
             self.post_message(self.ActionRequested(action, data.path, data.value))
+        else:
+            self.notify("No value here: send first (ctrl+r), then pick a node.", severity="warning")
 
     def action_add_row(self) -> None:
         self._request("add")

@@ -180,7 +180,9 @@ class ResponseViewer(Vertical):
         elif action == "copy_path":
             self.app.copy_to_clipboard(path)
             self.path_bar.show_note(f"Copied path: {path}")
+            self.notify(path, title="Copied path")  # in full, for terminals without OSC 52
         elif action == "copy_value":
             text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
             self.app.copy_to_clipboard(text)
             self.path_bar.show_note(f"Copied value: {text if len(text) < 120 else text[:119] + '…'}")
+            self.notify(text if len(text) < 2000 else text[:1999] + "…", title="Copied value")

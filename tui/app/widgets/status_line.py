@@ -42,4 +42,6 @@ class StatusLine(Static):
         self.update(text)
 
     def show_error(self, message: str) -> None:
+        """One line here; the whole message (it may not fit) in a notification too."""
         self.update(Text(f"Not sent: {message}", style="bold red"))
+        self.notify(message, title="Not sent", severity="error", timeout=10)
