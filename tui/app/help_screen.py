@@ -26,6 +26,16 @@ HELP = """\
 | **f1** | this help |
 | **ctrl+q** | quit (asks first when there are unsaved changes) |
 
+## Composing (the request tabs)
+| where | how |
+|---|---|
+| Profiles pane | ↑/↓ and Enter open a profile (asks first if the current one has unsaved edits) |
+| URL | Enter sends; the method select opens with Enter, ↑/↓ to choose |
+| Headers, form fields | **+ Add row**, then type name and value; **✕** deletes a row |
+| Body | a plain text editor: Tab indents, **shift+tab** or **Esc** then Tab leaves it |
+| Options | timeout, success statuses (`200-299`, `200, 404`), space toggles a switch |
+| Placeholders | each `{{name}}` with its value; type one in for this session |
+
 ## In the response tree
 | key | does |
 |---|---|

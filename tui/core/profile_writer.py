@@ -83,15 +83,15 @@ def _apply_rows(doc: Container, module: Module) -> None:
         existing = tomlkit.aot()
         doc["set_variables"] = existing
     for index, row in enumerate(rows):
-        if index < len(existing):
-            table = existing[index]
-        else:
-            table = tomlkit.table()
-            existing.append(table)
-            table = existing[index]
+        added = index >= len(existing)
+        if added:
+            existing.append(tomlkit.table())
+        table = existing[index]
         _put(table, "name", row.name)
         _put(table, "type", row.type)
         _put(table, "target", row.target)
+        if added:
+            table.add(tomlkit.nl())  # a blank line before whatever table follows
     while len(existing) > len(rows):
         del existing[len(existing) - 1]
     if not rows:
