@@ -32,7 +32,7 @@ HELP = """\
 | Profiles pane | ↑/↓ and Enter open a profile (asks first if the current one has unsaved edits) |
 | URL | Enter sends; the method select opens with Enter, ↑/↓ to choose |
 | Headers, form fields | **+ Add row**, then type name and value; **✕** deletes a row |
-| Body | a plain text editor: Tab indents, **shift+tab** or **Esc** then Tab leaves it |
+| Body | a plain text editor: Tab indents, **Esc** moves on to the next field |
 | Options | timeout, success statuses (`200-299`, `200, 404`), space toggles a switch |
 | Placeholders | each `{{name}}` with its value; type one in for this session |
 
