@@ -56,7 +56,8 @@ class HookbenchApp(App[None]):
         return Workbench(self.folder, self.variables, profile_path=self.profile_path)
 
     def on_mount(self) -> None:
-        self.run_worker(_warm_up_http, thread=True, exit_on_error=False)
+        # After the first screen is drawn: an import in a thread still holds the GIL.
+        self.set_timer(0.5, lambda: self.run_worker(_warm_up_http, thread=True, exit_on_error=False))
 
     @property
     def clients(self) -> Clients:

@@ -25,7 +25,6 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from tui.app.widgets.body_editor import BodyEditor
-from tui.app.widgets.flow_view import FlowView
 from tui.app.widgets.history_list import HistoryList
 from tui.app.widgets.key_values import KeyValueEditor
 from tui.app.widgets.options_form import OptionsForm
@@ -36,7 +35,6 @@ from tui.app.widgets.set_variables import SetVariablesPanel
 from tui.app.widgets.url_bar import UrlBar
 from tui.core.catalogue import suggest_target
 from tui.core.errors import HookbenchError, SendError
-from tui.core.flows import StepResult
 from tui.core.history import History
 from tui.core.model import BODY_METHODS, Module, Request, SetVariable
 from tui.core.paths import parse_path
@@ -48,6 +46,8 @@ from tui.core.variables import Variables
 
 if TYPE_CHECKING:
     from tui.app.app import HookbenchApp
+    from tui.app.widgets.flow_view import FlowView
+    from tui.core.flows import StepResult
     from tui.core.send import Clients
 
 PartT = TypeVar("PartT", bound=Widget)
@@ -149,6 +149,8 @@ class Workbench(Screen[None]):
     async def _show_flow(self) -> None:
         """The Flow tab follows the current profile (a new module has no flow until saved)."""
         pane = self.query_one("#tab-flow", TabPane)
+        from tui.app.widgets.flow_view import FlowView  # imported when the Flow tab is first opened
+
         views = pane.query(FlowView)
         if self.profile is None:
             await views.remove()
@@ -414,8 +416,7 @@ class Workbench(Screen[None]):
 
     # --- flows ----------------------------------------------------------------------------------
 
-    @on(FlowView.RunRequested)
-    def _flow_requested(self, event: FlowView.RunRequested) -> None:
+    def on_flow_view_run_requested(self, event: FlowView.RunRequested) -> None:
         self._run_flow(event.view)
 
     @work(exclusive=True, exit_on_error=False, group="send")
@@ -442,8 +443,7 @@ class Workbench(Screen[None]):
         view.show_result(result)
         await self._show_result(result.last.result, step=result.last.stem)
 
-    @on(FlowView.StepSelected)
-    async def _flow_step(self, event: FlowView.StepSelected) -> None:
+    async def on_flow_view_step_selected(self, event: FlowView.StepSelected) -> None:
         await self._show_result(event.step.result, step=event.step.stem)
         self.notify(f"Showing step {event.step_index + 1}: {event.step.stem}", timeout=3)
 

@@ -114,7 +114,7 @@ Every send is recorded (secrets masked). Newest first.
         yield self._options
 
     def on_mount(self) -> None:
-        self.refresh_records()
+        self.call_after_refresh(self.refresh_records)  # the first screen first
 
     @property
     def query_text(self) -> str:
