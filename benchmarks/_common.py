@@ -40,6 +40,21 @@ def time_process(argv: list[str], *, runs: int = 11, env: dict[str, str] | None 
     return statistics.median(samples)
 
 
+def time_pair(first: list[str], second: list[str], *, runs: int = 11) -> tuple[float, float]:
+    """Median wall times of two commands, run alternately so that drift in the machine's load
+    falls on both alike. One untimed run of each writes the bytecode caches."""
+    env = bytecode_env()
+    for argv in (first, second):
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+    samples: tuple[list[float], list[float]] = ([], [])
+    for _ in range(runs):
+        for argv, bucket in zip((first, second), samples):
+            started = time.perf_counter()
+            subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+            bucket.append(time.perf_counter() - started)
+    return statistics.median(samples[0]), statistics.median(samples[1])
+
+
 def make_records_json(path: Path, records: int, *, indent: bool = False) -> int:
     """A JSON document of `records` subscriber-like records; returns its size in bytes."""
     rng = random.Random(7)

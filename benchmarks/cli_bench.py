@@ -12,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _common import HOOKBENCH, PYTHON, ROOT, make_records_json, time_process  # noqa: E402
+from _common import HOOKBENCH, PYTHON, ROOT, make_records_json, time_pair  # noqa: E402
 
 from tui.sandbox import Sandbox  # noqa: E402
 
@@ -22,13 +22,14 @@ def main() -> None:
         url = f"{sandbox.base_url}/users"
         profile = Path(tmp) / "get.toml"
         profile.write_text(f'[request]\nmethod = "GET"\nurl = "{url}"\n')
-        bare = time_process([PYTHON, "-c", f"import httpx; httpx.get({url!r})"])
-        ours = time_process(
+        bare, ours = time_pair(
+            [PYTHON, "-c", f"import httpx; httpx.get({url!r})"],
             [*HOOKBENCH, "run", str(profile), "--no-history"]
             if _has_no_history()
-            else [*HOOKBENCH, "run", str(profile)]
+            else [*HOOKBENCH, "run", str(profile)],
+            runs=21,
         )
-        print("GET on loopback, median of 11 whole processes:")
+        print("GET on loopback, median of 21 whole processes each, run alternately:")
         print(f"  python -c 'import httpx; httpx.get(URL)'  {bare * 1000:7.1f} ms")
         print(
             f"  hookbench run PROFILE                     {ours * 1000:7.1f} ms   ratio {ours / bare:.2f}x (target ≤ 1.3x)"
@@ -36,8 +37,11 @@ def main() -> None:
 
         big = Path(tmp) / "records.json"
         size = make_records_json(big, 30_000)
-        load = time_process([PYTHON, "-c", f"import json; json.load(open({str(big)!r}))"], runs=7)
-        paths = time_process([*HOOKBENCH, "paths", str(big)], runs=7)
+        load, paths = time_pair(
+            [PYTHON, "-c", f"import json; json.load(open({str(big)!r}))"],
+            [*HOOKBENCH, "paths", str(big)],
+            runs=7,
+        )
         print(f"\n{size / 1e6:.1f} MB JSON, 30k records, median of 7 whole processes:")
         print(f"  python -c 'json.load(open(FILE))'         {load * 1000:7.1f} ms")
         print(
