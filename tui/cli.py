@@ -109,11 +109,12 @@ def _size(text: str) -> int:
     units = {"k": 1024, "m": 1024**2, "g": 1024**3}
     text = text.strip().lower().removesuffix("b")
     try:
-        if text and text[-1] in units:
-            return int(float(text[:-1]) * units[text[-1]])
-        return int(text)
+        size = int(float(text[:-1]) * units[text[-1]]) if text and text[-1] in units else int(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a size: {text!r}") from exc
+    if size <= 0:
+        raise argparse.ArgumentTypeError(f"a size must be more than 0, not {text!r}")
+    return size
 
 
 def main(argv: Sequence[str] | None = None) -> int:

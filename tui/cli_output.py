@@ -56,7 +56,7 @@ def format_result(module: Module, result: RunResult) -> str:
             if row_value.missing:
                 lines.append(f"  {name}  missing  ({row_value.problem})")
             else:
-                lines.append(f"  {name}  = {_value_text(row_value.value)}")
+                lines.append(f"  {name}  = {mask_text(_value_text(row_value.value), result.request.secrets)}")
     if not result.ok and module.failure_variable:
         lines.append(
             f"failure variable: {module.failure_variable} = {_value_text(result.published.get(module.failure_variable, ''))}"

@@ -17,7 +17,6 @@ from tui.app.dialogs import UnsavedChanges
 from tui.app.workbench import Workbench
 from tui.core.curl import to_curl
 from tui.core.errors import HookbenchError
-from tui.core.exchange import DEFAULT_MAX_BODY
 from tui.core.variables import Variables
 
 if TYPE_CHECKING:
@@ -42,13 +41,11 @@ class HookbenchApp(App[None]):
         *,
         profile_path: Path | None = None,
         variables: Variables | None = None,
-        max_body_bytes: int = DEFAULT_MAX_BODY,
     ) -> None:
         super().__init__()
         self.folder = folder
         self.profile_path = profile_path
         self.variables = variables or Variables()
-        self.max_body_bytes = max_body_bytes
         self._clients: Clients | None = None
 
     def get_default_screen(self) -> Screen[None]:
@@ -97,7 +94,12 @@ class HookbenchApp(App[None]):
             self.notify(str(exc), title="Cannot build curl command", severity="error")
             return
         self.copy_to_clipboard(command)
-        self.notify(command, title="Copied as curl", timeout=8)
+        if mask:
+            self.notify(command, title="Copied as curl", timeout=8)
+        else:  # never put credentials on screen
+            self.notify(
+                f"{len(command)} characters, credentials in clear", title="Copied as curl with secrets"
+            )
 
     def notify(
         self,

@@ -30,7 +30,10 @@ def demo_folder() -> Path:
 def launch(args: argparse.Namespace) -> int:
     from tui.app.app import HookbenchApp
     from tui.cli import variables_from_args
+    from tui.core.history import keep_setting
     from tui.core.variables import Variables
+
+    keep_setting()  # a bad HOOKBENCH_HISTORY_KEEP is a one-line error here, not a crash on screen
 
     if args.command == "demo":
         from tui.sandbox import Sandbox

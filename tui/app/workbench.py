@@ -8,6 +8,7 @@ the outcome back down to the widgets.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -34,13 +35,13 @@ from tui.app.widgets.response_viewer import ResponseViewer
 from tui.app.widgets.set_variables import SetVariablesPanel
 from tui.app.widgets.url_bar import UrlBar
 from tui.core.catalogue import suggest_target
-from tui.core.errors import HookbenchError, SendError
+from tui.core.errors import HookbenchError
 from tui.core.history import History
 from tui.core.model import BODY_METHODS, Module, Request, SetVariable
 from tui.core.paths import parse_path
 from tui.core.profile import Profile, file_stem_for, load_profile, save_profile
 from tui.core.render import RenderedRequest, render_request
-from tui.core.run import RunResult, judge, transport_failure
+from tui.core.run import RunResult, judge, run_module
 from tui.core.template import names_in
 from tui.core.variables import Variables
 
@@ -90,6 +91,7 @@ class Workbench(Screen[None]):
                 self._load_error = str(exc)
         self.saved_module = self.module
         self.history = History.for_profiles(folder)
+        self._history_lock = threading.Lock()
 
     def compose(self) -> ComposeResult:
         module, request = self.module, self.module.request
@@ -175,14 +177,15 @@ class Workbench(Screen[None]):
         return True
 
     async def _load_module(self, module: Module, profile: Profile | None) -> None:
+        self.workers.cancel_group(self, "send")  # a reply to the old module must not land on the new
         self.profile = profile
         self.module = self.saved_module = module
         request = module.request
         self.query_one(UrlBar).load(request.method, request.url)
         await self.query_one("#headers", KeyValueEditor).load(request.headers)
-        await self._part(BodyEditor).load(request.body)
-        self._part(OptionsForm).load(request)
-        self._part(SetVariablesPanel).load(module.set_variables, module.failure_variable)
+        await (await self._part(BodyEditor)).load(request.body)
+        (await self._part(OptionsForm)).load(request)
+        (await self._part(SetVariablesPanel)).load(module.set_variables, module.failure_variable)
         self._show_body_tab(request.method)
         self.result = None
         self.shown_step = None
@@ -192,8 +195,13 @@ class Workbench(Screen[None]):
         if self.query_one("#response-tabs", TabbedContent).active == "tab-flow":
             await self._show_flow()
 
-    def _part(self, kind: type[PartT]) -> PartT:
-        """A pane that may still be mounting (Lazy); raises NoMatches until it is there."""
+    async def _part(self, kind: type[PartT]) -> PartT:
+        """A pane that Lazy may still be mounting (the first instants after start): wait for it."""
+        for _ in range(200):
+            widget = self._mounted(kind)
+            if widget is not None:
+                return widget
+            await asyncio.sleep(0.01)
         return self.query_one(kind)
 
     def _mounted(self, kind: type[PartT]) -> PartT | None:
@@ -339,54 +347,45 @@ class Workbench(Screen[None]):
         except ValueError as exc:
             self.viewer.status.show_error(str(exc))
             return
-        base_dir = self.profile.path.parent if self.profile else self.folder
-        self._send(module, self.current_variables(), base_dir)
+        profile_path = self.profile.path if self.profile else None
+        origin = None if profile_path else self._origin_profile or module.name
+        self._send(module, self.current_variables(), profile_path, origin)
 
     @work(exclusive=True, exit_on_error=False, group="send")
-    async def _send(self, module: Module, variables: Variables, base_dir: Path) -> None:
-        status = self.viewer.status
+    async def _send(
+        self, module: Module, variables: Variables, profile_path: Path | None, origin: str | None
+    ) -> None:
+        """Run the module as it was when sent (the screen may load another one meanwhile)."""
         try:
-            request = render_request(module, variables, base_dir=base_dir)
+            result = await run_module(
+                module,
+                variables,
+                self._clients,
+                base_dir=profile_path.parent if profile_path else self.folder,
+                on_rendered=self.viewer.status.show_sending,
+            )
         except HookbenchError as exc:
-            status.show_error(str(exc))
+            self.viewer.status.show_error(str(exc))
             return
-        status.show_sending(request.method, request.url)
-        from tui.core.send import send
-
-        try:
-            exchange = await send(request, self._clients, max_body_bytes=self.app_max_body)
-        except SendError as error:
-            result = transport_failure(module, request, error)
-            await self._show_result(result)
-            self._record(module, result, self.profile.path if self.profile else None)
-            return
-        result = await asyncio.to_thread(judge, module, request, exchange)
         await self._show_result(result)
-        self._record(module, result, self.profile.path if self.profile else None)
+        self._record(module, result, profile_path, origin)
 
     @work(thread=True, exit_on_error=False, group="history")
-    def _record(self, module: Module, result: RunResult, profile_path: Path | None) -> None:
+    def _record(
+        self, module: Module, result: RunResult, profile_path: Path | None, origin: str | None = None
+    ) -> None:
         """Every send leaves a record (bodies as the module's log toggles allow)."""
-        summary = self.history.record(
-            module,
-            result,
-            profile_path=profile_path,
-            profile=None if profile_path else self._origin_profile or module.name,
-        )
-        if summary is None and self.history.last_error:
-            self.app.call_from_thread(
-                self.notify, self.history.last_error, title="Not recorded", severity="warning"
-            )
-        self.app.call_from_thread(self.query_one(HistoryList).refresh_records)
+        with self._history_lock:  # flow steps record from several threads; last_error is shared
+            summary = self.history.record(module, result, profile_path=profile_path, profile=origin)
+            problem = self.history.last_error if summary is None else None
+        if problem:
+            self.app.call_from_thread(self.notify, problem, title="Not recorded", severity="warning")
+        self.app.call_from_thread(lambda: self.query_one(HistoryList).refresh_records())
 
     @property
     def _clients(self) -> Clients:
         """The app's long-lived HTTP clients (HookbenchApp owns them)."""
         return cast("HookbenchApp", self.app).clients
-
-    @property
-    def app_max_body(self) -> int:
-        return int(getattr(self.app, "max_body_bytes", 50 * 1024 * 1024))
 
     async def _show_result(self, result: RunResult, *, step: str | None = None) -> None:
         """Show a run; `step` names the flow step (another module) the response belongs to."""
@@ -425,11 +424,11 @@ class Workbench(Screen[None]):
         if not await self._may_leave("The flow runs the saved files: save first?", "Run"):
             view.show_error("not run")
             return
-        view.reload()
-        from tui.core.flows import run_flow
-
+        view.reload()  # the files may just have been saved
         if view.graph is None:
             return
+        view.show_running()
+        from tui.core.flows import run_flow
 
         def on_step(step: StepResult) -> None:
             view.show_step(step)
@@ -440,6 +439,9 @@ class Workbench(Screen[None]):
         except HookbenchError as exc:
             view.show_error(str(exc))
             return
+        except asyncio.CancelledError:  # Esc, a send, or a new run
+            view.show_error("cancelled")
+            raise
         view.show_result(result)
         await self._show_result(result.last.result, step=result.last.stem)
 
@@ -463,6 +465,7 @@ class Workbench(Screen[None]):
         try:
             load = self.history.load_for_replay if replay else self.history.load
             module = await asyncio.to_thread(load, record_id)
+            origin = await asyncio.to_thread(lambda: str(self.history.read(record_id).get("profile") or ""))
         except HookbenchError as exc:
             self.notify(
                 str(exc),
@@ -474,9 +477,7 @@ class Workbench(Screen[None]):
         if not await self._may_leave("Replace it with the history record?", "Replace"):
             return
         await self._load_module(module, None)
-        self._origin_profile = (
-            await asyncio.to_thread(lambda: str(self.history.read(record_id).get("profile") or "")) or None
-        )
+        self._origin_profile = origin or None
         if replay:
             self.action_send()
         else:
@@ -521,9 +522,9 @@ class Workbench(Screen[None]):
         if not path:
             self.notify("The root is the whole response: pick a value inside it.", severity="warning")
             return
-        segments = parse_path(path) if path else []
+        segments = parse_path(path)
         key = next((s.text for s in reversed(segments) if not s.text.isdigit() or s.quoted), "value")
-        panel = self._part(SetVariablesPanel)
+        panel = await self._part(SetVariablesPanel)
         existing = next((row for row in panel.rows if row.name == path), None)
         if existing is not None:
             self.notify(f"{path} is mapped already, to {{{{{existing.publishes}}}}}.", severity="warning")

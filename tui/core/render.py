@@ -15,7 +15,7 @@ from xml.parsers import expat
 
 from tui.core.errors import BodyError, TemplateError
 from tui.core.model import Module
-from tui.core.secrets import MASK
+from tui.core.secrets import MASK, mask_text
 from tui.core.template import (
     encode_for_header,
     encode_for_json,
@@ -93,7 +93,7 @@ def render_request(module: Module, variables: Variables, *, base_dir: Path | Non
     request = module.request
     lookup = _RecordingLookup(variables.with_defaults(module.variables))
     url = render(request.url, lookup, where="url", encode=encode_for_url)
-    _check_url(url)
+    _check_url(url, lookup.secrets)
     headers = tuple(
         (
             render(name, lookup, where=f"header name {name!r}"),
@@ -142,10 +142,10 @@ def _check_headers(headers: tuple[tuple[str, str], ...]) -> None:
             )
 
 
-def _check_url(url: str) -> None:
+def _check_url(url: str, secrets: set[str]) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise TemplateError(f"url {url!r} is not an http:// or https:// URL")
+        raise TemplateError(f"url {mask_text(url, secrets)!r} is not an http:// or https:// URL")
 
 
 def _render_text_body(kind: str, text: str, lookup: _RecordingLookup) -> bytes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import http
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -167,16 +168,23 @@ async def run_module(
     *,
     base_dir: Path | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY,
+    on_rendered: Callable[[RenderedRequest], object] | None = None,
 ) -> RunResult:
-    """Render and send `module`; TemplateError/BodyError propagate (nothing was sent)."""
+    """Render and send `module`; TemplateError/BodyError propagate (nothing was sent).
+
+    `on_rendered` sees the request just before it goes out (the app shows "Sending …").
+    Decoding runs in a thread: a 50 MB body must not stall an event loop with a UI on it.
+    """
     from tui.core.send import send
 
     request = render_request(module, variables, base_dir=base_dir)
+    if on_rendered is not None:
+        on_rendered(request)
     try:
         exchange = await send(request, clients, max_body_bytes=max_body_bytes)
     except SendError as error:
         return transport_failure(module, request, error)
-    return judge(module, request, exchange)
+    return await asyncio.to_thread(judge, module, request, exchange)
 
 
 def run_module_sync(module: Module, variables: Variables, **options: Any) -> RunResult:

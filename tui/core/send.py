@@ -53,13 +53,9 @@ async def send(
     try:
         async with asyncio.timeout(request.timeout):
             return await _exchange(client, request, max_body_bytes, started)
-    except TimeoutError as exc:
+    except (TimeoutError, httpx.TimeoutException) as exc:
         raise SendError(f"timeout after {_seconds(request.timeout)}") from exc
-    except httpx.TimeoutException as exc:
-        raise SendError(f"timeout after {_seconds(request.timeout)}") from exc
-    except httpx.HTTPError as exc:
-        raise SendError(describe_transport_error(exc, request.url)) from exc
-    except (OSError, ssl.SSLError) as exc:
+    except (httpx.HTTPError, OSError) as exc:  # ssl.SSLError is an OSError
         raise SendError(describe_transport_error(exc, request.url)) from exc
 
 
@@ -131,7 +127,7 @@ def describe_transport_error(exc: BaseException, url: str) -> str:
     if isinstance(exc, httpx.RemoteProtocolError):
         return f"connection to {host} closed before the response was complete ({text})"
     if isinstance(exc, (httpx.ReadError, httpx.WriteError)):
-        return f"connection to {host} failed mid-exchange: {text or 'reset by peer'}"
+        return f"connection to {host} failed mid-exchange: {text}"
     if isinstance(exc, httpx.ProxyError):
         return f"proxy error: {text}"
     if isinstance(exc, httpx.UnsupportedProtocol):

@@ -135,10 +135,16 @@ class FlowView(Vertical):
     def action_run(self) -> None:
         if self.graph is None or self._run.disabled:
             return
+        self.show_running()
+        self.post_message(self.RunRequested(self))
+
+    def show_running(self) -> None:
+        """Clear the last run's steps; Run stays disabled until a result or an error arrives."""
+        if self.graph is None:
+            return
         self._clear_steps()
         self._summary.update(Text(f"Running {self.graph.entry} …", style="italic"))
         self._run.disabled = True
-        self.post_message(self.RunRequested(self))
 
     @on(Button.Pressed, "#flow-run")
     def _run_pressed(self, event: Button.Pressed) -> None:

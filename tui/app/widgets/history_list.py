@@ -117,11 +117,6 @@ Every send is recorded (secrets masked). Newest first.
         self.call_after_refresh(self.refresh_records)  # the first screen first
 
     @property
-    def query_text(self) -> str:
-        """The filter as typed."""
-        return self._filter.value
-
-    @property
     def highlighted_id(self) -> str | None:
         """The id of the highlighted record, if any."""
         index = self._options.highlighted

@@ -25,7 +25,7 @@ from tui.app.widgets.status_line import StatusLine
 from tui.core.exchange import Exchange
 from tui.core.responses import BINARY, EMPTY, TEXT, XML, DecodedBody, pretty_text
 from tui.core.run import RunResult
-from tui.core.secrets import mask_header
+from tui.core.secrets import mask_header, mask_text
 
 
 class ResponseViewer(Vertical):
@@ -91,7 +91,7 @@ class ResponseViewer(Vertical):
             self.raw.load(f"No response: {result.reason}")
             self.query_one("#response-headers", Static).update("")
             return False
-        self._show_headers(result.exchange)
+        self._show_headers(result.exchange, result.request.secrets)
         if body.parsed:
             self.response_tree.load(body.data, label=body.kind.upper())
         else:
@@ -127,15 +127,15 @@ class ResponseViewer(Vertical):
         if self._body is body:
             self.raw.load(lines, body.kind)
 
-    def _show_headers(self, exchange: Exchange) -> None:
+    def _show_headers(self, exchange: Exchange, secrets: frozenset[str]) -> None:
         text = Text()
         version = exchange.http_version.removeprefix("HTTP/")
         text.append(f"HTTP/{version} {exchange.status} {exchange.reason_phrase}\n", "bold")
         redirects = f" (after {exchange.redirects} redirects)" if exchange.redirects else ""
-        text.append(f"final URL: {exchange.url}{redirects}\n\n", "dim")
+        text.append(f"final URL: {mask_text(exchange.url, secrets)}{redirects}\n\n", "dim")
         for name, value in exchange.headers:
             text.append(f"{name}: ", "bold cyan")
-            text.append(f"{mask_header(name, value)}\n")
+            text.append(f"{mask_text(mask_header(name, value), secrets)}\n")
         self.query_one("#response-headers", Static).update(text)
 
     def focus_tree(self) -> None:

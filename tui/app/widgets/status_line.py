@@ -6,7 +6,9 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.cli_output import human_size
+from tui.core.render import RenderedRequest
 from tui.core.run import RunResult, status_text
+from tui.core.secrets import mask_text
 
 
 class StatusLine(Static):
@@ -15,8 +17,9 @@ class StatusLine(Static):
     def show_idle(self, message: str = "Ready — ctrl+r sends") -> None:
         self.update(Text(message, style="dim"))
 
-    def show_sending(self, method: str, url: str) -> None:
-        self.update(Text(f"Sending {method} {url} …  (Esc cancels)", style="italic"))
+    def show_sending(self, request: RenderedRequest) -> None:
+        url = mask_text(request.url, request.secrets)
+        self.update(Text(f"Sending {request.method} {url} …  (Esc cancels)", style="italic"))
 
     def show_result(self, result: RunResult) -> None:
         text = Text()

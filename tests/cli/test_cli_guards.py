@@ -1,0 +1,55 @@
+"""Argument and environment mistakes end in one line and exit 2, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tui.sandbox import Sandbox
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def hookbench(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+    )
+
+
+def test_max_body_must_be_positive() -> None:
+    done = hookbench("run", "profiles/users.toml", "--max-body", "0")
+    assert done.returncode == 2
+    assert "a size must be more than 0" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_port_out_of_range_is_a_usage_error() -> None:
+    done = hookbench("sandbox", "--port", "99999")
+    assert done.returncode == 2
+    assert "a port is 0–65535, not 99999" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_bad_history_keep_stops_the_app_before_the_screen() -> None:
+    done = hookbench("open", "profiles/users.toml", env={"HOOKBENCH_HISTORY_KEEP": "lots"})
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "hookbench: error: HOOKBENCH_HISTORY_KEEP='lots': expected a whole number of records (0 records nothing)"
+    )
+
+
+def test_run_masks_an_env_secret_echoed_into_a_variable(tmp_path: Path, sandbox: Sandbox) -> None:
+    profile = tmp_path / "echo.toml"
+    profile.write_text(
+        f'[request]\nmethod = "GET"\nurl = "{sandbox.base_url}/echo"\n'
+        '[request.headers]\nX-Note = "{{env.HB_NOTE}}"\n'
+        '[[set_variables]]\nname = "headers.X-Note"\ntarget = "note"\n'
+    )
+    done = hookbench("run", str(profile), "--no-history", env={"HB_NOTE": "s3cr3t-note-value"})
+    assert done.returncode == 0, done.stderr
+    assert 'note  = "••••••"' in done.stdout and "s3cr3t-note-value" not in done.stdout
