@@ -5,20 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tui.core.exchange import human_size
 from tui.core.model import Module
 from tui.core.render import RenderedRequest
 from tui.core.run import RunResult, status_text
 from tui.core.secrets import mask_header, mask_text
-
-
-def human_size(size: int) -> str:
-    """1234 → `1.2 kB`."""
-    value = float(size)
-    for unit in ("B", "kB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{size} B"
 
 
 def format_request(request: RenderedRequest) -> str:

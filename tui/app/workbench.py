@@ -267,11 +267,7 @@ class Workbench(Screen[None]):
         self._show_title(module)
 
     async def _show_placeholders(self, module: Module) -> None:
-        request = module.request
-        texts = [request.url, *(f"{k}{v}" for k, v in request.headers)]
-        if request.sends_body and request.body is not None:
-            texts += [request.body.text, *(v for _, v in request.body.fields)]
-        names = list(dict.fromkeys(name for text in texts for name in names_in(text)))
+        names = names_in(*module.request.template_texts())
         variables = self.current_variables().with_defaults(module.variables)
         panel = self._mounted(PlaceholdersPanel)
         if panel is not None:

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.cli import EXIT_ERROR, EXIT_FAILURE_ROUTE, EXIT_SUCCESS
 from tui.core.errors import HookbenchError
 from tui.core.secrets import mask_text
 
@@ -73,7 +74,7 @@ def _positive(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Plan, then dry-run or run the flow; returns 0 or 1, raises HookbenchError for exit 2."""
-    from tui.cli import EXIT_ERROR, variables_from_args
+    from tui.cli import variables_from_args
     from tui.core.flows import plan_flow, preview_flow
 
     suite = Path(args.entry).stem
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         if args.dry_run:
             previews = preview_flow(graph, variables)
             print(format_dry_run(graph, previews))
-            return _dry_run_verdict(previews, EXIT_ERROR)
+            return _dry_run_verdict(previews)
         result = _run(graph, variables, steps, quiet=args.json, record=not args.no_history)
     except HookbenchError as exc:
         if args.junit and not args.dry_run:
@@ -101,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(flow_json(result), ensure_ascii=False, indent=2))
     else:
         print(format_summary(result))
-    return 0 if result.ok else 1
+    return EXIT_SUCCESS if result.ok else EXIT_FAILURE_ROUTE
 
 
 def _run(
@@ -128,13 +129,13 @@ def _run(
     return run_flow_sync(graph, variables, on_step=on_step)
 
 
-def _dry_run_verdict(previews: tuple[StepPreview, ...], exit_error: int) -> int:
+def _dry_run_verdict(previews: tuple[StepPreview, ...]) -> int:
     """A dry run fails only for holes no run could fill; values set by earlier steps are fine."""
     blocked = [preview.node.stem for preview in previews if preview.blocking]
     if not blocked:
-        return 0
+        return EXIT_SUCCESS
     print(f"hookbench: error: dry run: cannot render {', '.join(blocked)} (see above)", file=sys.stderr)
-    return exit_error
+    return EXIT_ERROR
 
 
 # --- text ------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.cli import EXIT_FAILURE_ROUTE, EXIT_SUCCESS
 from tui.core.errors import HookbenchError
 
 if TYPE_CHECKING:
@@ -25,11 +26,11 @@ if TYPE_CHECKING:
     from tui.core.model import Module
     from tui.core.run import RunResult
 
-EXIT_SUCCESS, EXIT_FAILURE_ROUTE = 0, 1
-
 
 def register(commands: Any) -> None:
     """Add the `history` parser (with `show` and `replay`) to the `hookbench` subparsers."""
+    from tui.cli import _add_variable_options
+
     history = commands.add_parser(
         "history",
         help="list, show and replay recorded runs",
@@ -66,11 +67,7 @@ def register(commands: Any) -> None:
     replay.add_argument("id", help="record id, or an unambiguous prefix of it")
     replay.add_argument("--json", action="store_true", help="print one JSON object")
     replay.add_argument("--no-history", action="store_true", help="do not record the replay")
-    replay.add_argument(
-        "--var", action="append", default=[], metavar="NAME=VALUE", help="set a variable (repeatable)"
-    )
-    replay.add_argument("--vars-file", type=Path, help="TOML file of variables")
-    replay.add_argument("--env-file", type=Path, help=".env file for {{env.NAME}}")
+    _add_variable_options(replay)
 
 
 def run(args: argparse.Namespace) -> int:

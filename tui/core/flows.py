@@ -400,12 +400,4 @@ def _preview(graph: FlowGraph, node: FlowNode, variables: Variables) -> StepPrev
 
 
 def _placeholders(module: Module) -> list[str]:
-    request = module.request
-    texts = [request.url, *(part for pair in request.headers for part in pair)]
-    body = request.body
-    if request.sends_body and body is not None:
-        if body.content_type in ("json", "xml"):
-            texts.append(body.text)
-        else:
-            texts.extend(value for _, value in body.fields)
-    return list(dict.fromkeys(name for text in texts for name in names_in(text)))
+    return names_in(*module.request.template_texts())

@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Any
 from tui.core.errors import HistoryError, ProfileError
 from tui.core.files import atomic_write_text
 from tui.core.history_record import (
-    DEFAULT_MAX_BODY,
     HEADER_PREFIX,
+    MAX_LOGGED_BODY,
     RecordSummary,
     build_record,
     masked_places,
@@ -123,7 +123,7 @@ def new_record_id(now: datetime) -> str:
 class History:
     """The records of one profiles folder."""
 
-    def __init__(self, root: Path, *, keep: int = DEFAULT_KEEP, max_body: int = DEFAULT_MAX_BODY) -> None:
+    def __init__(self, root: Path, *, keep: int = DEFAULT_KEEP, max_body: int = MAX_LOGGED_BODY) -> None:
         self.root = Path(root)
         self.keep = keep
         self.max_body = max_body

@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, quote
 
 from tui.core.history_toml import dumps
 from tui.core.secrets import MASK, is_secret_header, mask_header, mask_text
+from tui.core.template import names_in
 
 if TYPE_CHECKING:
     from tui.core.model import Module, Request
@@ -27,8 +28,7 @@ if TYPE_CHECKING:
     from tui.core.run import RunResult
 
 HEADER_PREFIX = "# hookbench-record v1 "
-DEFAULT_MAX_BODY = 1024 * 1024
-_ENV_PLACEHOLDER = re.compile(r"\{\{\s*env\.([A-Za-z_][A-Za-z0-9_.\-]*)\s*\}\}")
+MAX_LOGGED_BODY = 1024 * 1024
 _ONLY_ENV = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_-]*\s+)?(?:\{\{\s*env\.[A-Za-z_][A-Za-z0-9_.\-]*\s*\}\})+$")
 _MIN_SECRET = 3  # mask_text ignores shorter values: masking "a" would shred the record
 
@@ -127,10 +127,8 @@ def masker_for(module: Module, result: RunResult, environ: Any = None) -> tuple[
 
 
 def _env_names_in(request: Request) -> list[str]:
-    texts = [request.url, *(f"{k} {v}" for k, v in request.headers)]
-    if request.body is not None:
-        texts += [request.body.text, *(v for _, v in request.body.fields)]
-    return list(dict.fromkeys(m.group(1) for text in texts for m in _ENV_PLACEHOLDER.finditer(text)))
+    """The NAME of every `{{env.NAME}}` the request fills."""
+    return [name[4:] for name in names_in(*request.template_texts()) if name.startswith("env.")]
 
 
 @dataclass(frozen=True)
@@ -202,7 +200,7 @@ def build_record(
     time: str,
     profile: str,
     base_dir: Path | None,
-    max_body: int = DEFAULT_MAX_BODY,
+    max_body: int = MAX_LOGGED_BODY,
     environ: Any = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The record as plain data, and the one-line summary the history list reads."""

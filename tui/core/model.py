@@ -52,6 +52,16 @@ class Request:
         """Only POST, PUT and PATCH carry a body; a body on other methods is kept but not sent."""
         return self.method in BODY_METHODS and self.body is not None
 
+    def template_texts(self) -> list[str]:
+        """Every text that rendering fills: URL, header names and values, the body that is sent."""
+        texts = [self.url, *(part for pair in self.headers for part in pair)]
+        if self.sends_body and self.body is not None:
+            if self.body.content_type in ("json", "xml"):
+                texts.append(self.body.text)
+            else:
+                texts.extend(value for _, value in self.body.fields)
+        return texts
+
 
 @dataclass(frozen=True)
 class SetVariable:

@@ -51,11 +51,12 @@ def find_placeholders(text: str, *, where: str = "text") -> list[Placeholder]:
         position = match.end()
 
 
-def names_in(text: str) -> list[str]:
-    """Placeholder names used in `text`, in order, without duplicates; malformed ones skipped."""
+def names_in(*texts: str) -> list[str]:
+    """Placeholder names used in `texts`, in order, without duplicates; malformed ones skipped."""
     seen: dict[str, None] = {}
-    for match in PLACEHOLDER.finditer(text):
-        seen.setdefault(match.group(1), None)
+    for text in texts:
+        for match in PLACEHOLDER.finditer(text):
+            seen.setdefault(match.group(1), None)
     return list(seen)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.cli_output import human_size
+from tui.core.exchange import human_size
 from tui.core.render import RenderedRequest
 from tui.core.run import RunResult, status_text
 from tui.core.secrets import mask_text
