@@ -259,12 +259,12 @@ class Workbench(Screen[None]):
 
     async def _refresh_derived(self) -> None:
         try:
-            module = self.collect()
-        except ValueError:
-            module = self.module
+            module, readable = self.collect(), True
+        except ValueError:  # e.g. a timeout being typed: keep showing the last good module
+            module, readable = self.module, False
         await self._show_placeholders(module)
         self._show_live_values(module)
-        self._show_title(module)
+        self._show_title(module, unsaved=not readable or module != self.saved_module)
 
     async def _show_placeholders(self, module: Module) -> None:
         names = names_in(*module.request.template_texts())
@@ -289,9 +289,9 @@ class Workbench(Screen[None]):
         panel.show_values(result.rows)
         self.viewer.status.show_result(result)
 
-    def _show_title(self, module: Module) -> None:
+    def _show_title(self, module: Module, *, unsaved: bool) -> None:
         name = module.name if self.profile else "new module"
-        mark = " ● unsaved" if self.dirty else ""
+        mark = " ● unsaved" if unsaved else ""
         self.query_one(UrlBar).border_title = f"{name}{mark}"
         self.app.sub_title = f"{name}{mark}"
 
@@ -307,7 +307,8 @@ class Workbench(Screen[None]):
         self._show_body_tab(event.method)
         await self._refresh_derived()
 
-    def on_input_changed(self) -> None:
+    @on(UrlBar.UrlChanged)
+    def _url_edited(self) -> None:
         self.call_after_refresh(self._refresh_derived)
 
     def _show_body_tab(self, method: str) -> None:
@@ -576,7 +577,7 @@ class Workbench(Screen[None]):
         self.profile = Profile(path=path, module=module, _document=document)
         self.module = self.saved_module = module
         self.query_one(ProfileList).reload(select=path)
-        self._show_title(module)
+        self._show_title(module, unsaved=False)
         if self.query_one("#response-tabs", TabbedContent).active == "tab-flow":
             await self._show_flow()
         self.notify(f"Saved {path}", title="Saved")

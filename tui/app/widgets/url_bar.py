@@ -17,6 +17,9 @@ class UrlBar(Horizontal):
     class SendPressed(Message):
         """The user asked to send."""
 
+    class UrlChanged(Message):
+        """The URL was edited."""
+
     class MethodChanged(Message):
         def __init__(self, method: str) -> None:
             super().__init__()
@@ -43,6 +46,11 @@ class UrlBar(Horizontal):
     def load(self, method: str, url: str) -> None:
         self.query_one("#method", Select).value = method
         self.query_one("#url", Input).value = url
+
+    @on(Input.Changed, "#url")
+    def _url(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.UrlChanged())
 
     @on(Select.Changed, "#method")
     def _method(self, event: Select.Changed) -> None:
