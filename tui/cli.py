@@ -13,9 +13,12 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import HookbenchError
+
+if TYPE_CHECKING:
+    from tui.core.variables import Variables
 
 EXIT_SUCCESS, EXIT_FAILURE_ROUTE, EXIT_ERROR = 0, 1, 2
 
@@ -157,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def variables_from_args(args: argparse.Namespace) -> Any:
+def variables_from_args(args: argparse.Namespace) -> Variables:
     """The Variables chain built from --var, --vars-file and --env-file."""
     from tui.core.variables import Variables, parse_assignment, read_env_file, read_vars_file
 

@@ -131,32 +131,26 @@ class _Checker:
         return ProfileError(f"{self.source}: {key}: {message}{where}")
 
     def _line_of(self, dotted: str) -> int | None:
-        """Best-effort line of `key = ...` in the table `dotted` names (`set_variables[1].target`)."""
-        table, _, key = dotted.rpartition(".")
-        wanted_index = 0
-        indexed = re.match(r"^(.*)\[(\d+)\]$", table)
-        if indexed:
-            table, wanted_index = indexed.group(1), int(indexed.group(2))
-        key_indexed = re.match(r"^(.*)\[(\d+)\]$", key)
-        if key_indexed and not table:
-            table, key, wanted_index = key_indexed.group(1), "", int(key_indexed.group(2))
-        current, seen = "", dict[str, int]()
+        """Best-effort line of the key or table `dotted` names (`set_variables[1].target`).
+
+        Each line gets the address an error would use for it; the first match wins.
+        """
+        table, seen = "", dict[str, int]()
         for number, raw in enumerate(self.lines, start=1):
             line = raw.strip()
-            header = re.match(r"^(\[\[?)\s*([^\]]+?)\s*\]\]?", line)
+            header = re.match(r"^(\[\[?)\s*([^\]]+?)\s*\]", line)
             if header:
-                current = header.group(2).replace('"', "").replace(" ", "")
-                seen[current] = seen.get(current, -1) + 1
-                if current == (table if not key else dotted) and seen[current] == wanted_index:
-                    if not key or current == dotted:
-                        return number
-                continue
-            if (
-                key
-                and current == table
-                and seen.get(current, 0) == wanted_index
-                and re.match(rf'^"?{re.escape(key)}"?\s*=', line)
-            ):
+                table = header.group(2).replace('"', "").replace(" ", "")
+                if header.group(1) == "[[":  # an array of tables: the nth one is `name[n]`
+                    seen[table] = seen.get(table, -1) + 1
+                    table = f"{table}[{seen[table]}]"
+                address = table
+            else:
+                key = re.match(r'^"?([^"=\s]+)"?\s*=', line)
+                if key is None:
+                    continue
+                address = f"{table}.{key.group(1)}" if table else key.group(1)
+            if address == dotted:
                 return number
         return None
 
