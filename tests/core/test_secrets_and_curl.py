@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli_output import format_request
+from tui.commands.output import format_request
 from tui.core.curl import to_curl
 from tui.core.model import Body, Module, Request
 from tui.core.render import RenderedRequest, render_request

@@ -1,1 +1,1 @@
-"""The Textual workbench. Only `tui.cli` app commands import this package."""
+"""The Textual workbench. Only `tui.commands.app` imports this package (when it opens the app)."""

@@ -1,6 +1,7 @@
-"""Headless subcommands that live outside `tui/cli.py`, one module each.
+"""The `hookbench` subcommands, one module each (`tui.cli` builds the parser from them).
 
-Each module offers `register(commands)` (adds its parser to the `hookbench` subparsers) and
-`run(args) -> int`. Like the rest of the headless CLI, nothing here imports Textual, and heavy
-imports (httpx, tomlkit) happen inside the functions that need them.
+Each module offers `register(subparsers)` (adds its parser and sets `handler`) and
+`run(args) -> int`; `common` holds the exit codes and the options they share, `output` how
+a request and a run are printed. Registering is cheap: heavy imports (httpx, tomlkit, the
+flow engine) happen inside `run`, and only `app` imports Textual, when it opens the workbench.
 """

@@ -16,7 +16,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.cli import EXIT_ERROR, EXIT_FAILURE_ROUTE, EXIT_SUCCESS
+from tui.commands.common import (
+    EXIT_ERROR,
+    EXIT_FAILURE_ROUTE,
+    EXIT_SUCCESS,
+    add_variable_options,
+    positive,
+    variables_from_args,
+)
 from tui.core.errors import HookbenchError
 from tui.core.secrets import mask_text
 
@@ -30,8 +37,6 @@ DEFAULT_MAX_STEPS = 20
 
 def register(subparsers: Any) -> None:
     """Add the `flow` subcommand to `hookbench`'s subparsers."""
-    from tui.cli import _add_variable_options
-
     parser = subparsers.add_parser(
         "flow",
         help="run a profile, then the profiles its success/failure routes name",
@@ -40,7 +45,7 @@ def register(subparsers: Any) -> None:
         "failure route, 2 on configuration errors.",
     )
     parser.add_argument("entry", type=Path, metavar="ENTRY", help="the first profile of the flow")
-    _add_variable_options(parser)
+    add_variable_options(parser)
     parser.add_argument(
         "--json", action="store_true", help="print the steps and final variables as one JSON object"
     )
@@ -49,7 +54,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--max-steps",
-        type=_positive,
+        type=positive,
         default=DEFAULT_MAX_STEPS,
         metavar="N",
         help=f"stop a flow that runs more steps than this, e.g. a loop (default {DEFAULT_MAX_STEPS})",
@@ -60,21 +65,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--no-history", action="store_true", help="leave no record of the steps in the history"
     )
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
+    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Plan, then dry-run or run the flow; returns 0 or 1, raises HookbenchError for exit 2."""
-    from tui.cli import variables_from_args
     from tui.core.flows import plan_flow, preview_flow
 
     suite = Path(args.entry).stem
@@ -211,7 +206,7 @@ def _typed(value: object) -> object:
 
 def format_dry_run(graph: FlowGraph, previews: tuple[StepPreview, ...]) -> str:
     """The route graph, then each module's rendered request (secrets masked) or what it lacks."""
-    from tui.cli_output import format_request
+    from tui.commands.output import format_request
 
     blocks = [graph.text()]
     for number, preview in enumerate(previews, start=1):

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.cli import EXIT_FAILURE_ROUTE, EXIT_SUCCESS
+from tui.commands.common import EXIT_FAILURE_ROUTE, EXIT_SUCCESS, add_variable_options, variables_from_args
 from tui.core.errors import HookbenchError
 
 if TYPE_CHECKING:
@@ -29,8 +29,6 @@ if TYPE_CHECKING:
 
 def register(commands: Any) -> None:
     """Add the `history` parser (with `show` and `replay`) to the `hookbench` subparsers."""
-    from tui.cli import _add_variable_options
-
     history = commands.add_parser(
         "history",
         help="list, show and replay recorded runs",
@@ -67,7 +65,8 @@ def register(commands: Any) -> None:
     replay.add_argument("id", help="record id, or an unambiguous prefix of it")
     replay.add_argument("--json", action="store_true", help="print one JSON object")
     replay.add_argument("--no-history", action="store_true", help="do not record the replay")
-    _add_variable_options(replay)
+    add_variable_options(replay)
+    history.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -124,8 +123,7 @@ def local_time(iso: str) -> str:
 
 def replay(history: History, args: argparse.Namespace) -> int:
     """Send a record's request again, print as `run` does, and record the replay."""
-    from tui.cli import variables_from_args
-    from tui.cli_output import format_result, result_json
+    from tui.commands.output import format_result, result_json
     from tui.core.run import run_module_sync
 
     record_id = history.resolve_id(args.id)

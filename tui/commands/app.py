@@ -1,11 +1,36 @@
-"""Start the app from parsed command-line arguments (`hookbench`, `open`, `demo`)."""
+"""The commands that open the Textual workbench: bare `hookbench`, `open PROFILE`, `demo`.
+
+Registering them imports nothing of the app; Textual is imported only when one of them runs.
+"""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
+
+from tui.commands.common import add_variable_options
 
 BUNDLED_PROFILES = Path(__file__).resolve().parents[2] / "profiles"
+
+
+def register(subparsers: Any) -> None:
+    """Add `demo` and `open` to `hookbench`'s subparsers (the bare command is `tui.cli`'s)."""
+    demo = subparsers.add_parser(
+        "demo", help="start the sandbox and open the workbench on the example profiles"
+    )
+    demo.add_argument(
+        "--profiles",
+        dest="demo_profiles",
+        type=Path,
+        default=None,
+        help="profiles folder (default: a working copy of the bundled examples)",
+    )
+    demo.set_defaults(handler=run)
+    open_ = subparsers.add_parser("open", help="open one profile in the workbench")
+    open_.add_argument("profile", type=Path)
+    add_variable_options(open_)
+    open_.set_defaults(handler=run)
 
 
 def demo_folder() -> Path:
@@ -27,9 +52,10 @@ def demo_folder() -> Path:
     return folder
 
 
-def launch(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
+    """Open the workbench for `hookbench`, `open` or `demo`; its exit code is the app's."""
     from tui.app.app import HookbenchApp
-    from tui.cli import variables_from_args
+    from tui.commands.common import variables_from_args
     from tui.core.history import keep_setting
     from tui.core.variables import Variables
 
