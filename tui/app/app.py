@@ -50,7 +50,7 @@ class HookbenchApp(App[None]):
 
     def get_default_screen(self) -> Screen[None]:
         """The workbench is the app's first screen (no blank screen drawn before it)."""
-        return Workbench(self.folder, self.variables, profile_path=self.profile_path)
+        return Workbench(self.folder, self.variables, lambda: self.clients, profile_path=self.profile_path)
 
     def on_mount(self) -> None:
         # After the first screen is drawn: an import in a thread still holds the GIL.

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -21,13 +21,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.lazy import Lazy
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from tui.app.widgets.body_editor import BodyEditor
+from tui.app.widgets.composer import Composer
 from tui.app.widgets.history_list import HistoryList
 from tui.app.widgets.key_values import KeyValueEditor
+from tui.app.widgets.lazy_parts import mounted, part
 from tui.app.widgets.options_form import OptionsForm
 from tui.app.widgets.placeholders import PlaceholdersPanel
 from tui.app.widgets.profile_list import ProfileList
@@ -37,7 +38,7 @@ from tui.app.widgets.url_bar import UrlBar
 from tui.core.catalogue import suggest_target
 from tui.core.errors import HookbenchError
 from tui.core.history import History
-from tui.core.model import BODY_METHODS, Module, Request, SetVariable
+from tui.core.model import Module, Request, SetVariable
 from tui.core.paths import parse_path
 from tui.core.profile import Profile, file_stem_for, load_profile, save_profile
 from tui.core.render import RenderedRequest, render_request
@@ -46,12 +47,9 @@ from tui.core.template import names_in
 from tui.core.variables import Variables
 
 if TYPE_CHECKING:
-    from tui.app.app import HookbenchApp
     from tui.app.widgets.flow_view import FlowView
     from tui.core.flows import StepResult
     from tui.core.send import Clients
-
-PartT = TypeVar("PartT", bound=Widget)
 
 
 class Workbench(Screen[None]):
@@ -72,9 +70,18 @@ class Workbench(Screen[None]):
         Binding("f4", "next_tab('#response-tabs')", "Next response tab", id="response-tab", show=False),
     ]
 
-    def __init__(self, folder: Path, variables: Variables, *, profile_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        variables: Variables,
+        clients: Callable[[], Clients],
+        *,
+        profile_path: Path | None = None,
+    ) -> None:
+        """`clients` gives the app's long-lived HTTP clients (created on first send)."""
         super().__init__()
         self.folder = folder
+        self._clients = clients
         self.variables = variables
         self.session_values: dict[str, str] = {}
         self.profile: Profile | None = None
@@ -90,11 +97,12 @@ class Workbench(Screen[None]):
             except HookbenchError as exc:
                 self._load_error = str(exc)
         self.saved_module = self.module
+        self.composer = Composer(self.module.request, id="composer")
         self.history = History.for_profiles(folder)
         self._history_lock = threading.Lock()
 
     def compose(self) -> ComposeResult:
-        module, request = self.module, self.module.request
+        module = self.module
         with Horizontal(id="body"):
             with Vertical(id="sidebar"):
                 yield ProfileList(
@@ -102,17 +110,7 @@ class Workbench(Screen[None]):
                 )
                 yield HistoryList(self.history, id="history")
             with Vertical(id="main"):
-                yield UrlBar(request.method, request.url, id="url-bar")
-                with TabbedContent(id="request-tabs"):
-                    with TabPane("Headers", id="tab-headers"):
-                        yield KeyValueEditor(request.headers, placeholders=("Header", "Value"), id="headers")
-                    # Hidden tabs mount after the first frame (Lazy): the first screen comes sooner.
-                    with TabPane("Body", id="tab-body"):
-                        yield Lazy(BodyEditor(request.body, id="body-editor"))
-                    with TabPane("Options", id="tab-options"):
-                        yield Lazy(OptionsForm(request, id="options"))
-                    with TabPane("Placeholders", id="tab-placeholders"):
-                        yield Lazy(PlaceholdersPanel(id="placeholders"))
+                yield self.composer
                 yield ResponseViewer(
                     TabPane(
                         "Set Variables",
@@ -138,7 +136,6 @@ class Workbench(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#sidebar").display = self.app.size.width >= 100
-        self._show_body_tab(self.module.request.method)
         if self._load_error:
             self.notify(self._load_error, title="Cannot open profile", severity="error", timeout=10)
         self.call_after_refresh(self._refresh_derived)
@@ -180,13 +177,8 @@ class Workbench(Screen[None]):
         self.workers.cancel_group(self, "send")  # a reply to the old module must not land on the new
         self.profile = profile
         self.module = self.saved_module = module
-        request = module.request
-        self.query_one(UrlBar).load(request.method, request.url)
-        await self.query_one("#headers", KeyValueEditor).load(request.headers)
-        await (await self._part(BodyEditor)).load(request.body)
-        (await self._part(OptionsForm)).load(request)
-        (await self._part(SetVariablesPanel)).load(module.set_variables, module.failure_variable)
-        self._show_body_tab(request.method)
+        await self.composer.load(module.request)
+        (await part(self, SetVariablesPanel)).load(module.set_variables, module.failure_variable)
         self.result = None
         self.shown_step = None
         self._origin_profile = None
@@ -195,50 +187,13 @@ class Workbench(Screen[None]):
         if self.query_one("#response-tabs", TabbedContent).active == "tab-flow":
             await self._show_flow()
 
-    async def _part(self, kind: type[PartT]) -> PartT:
-        """A pane that Lazy may still be mounting (the first instants after start): wait for it."""
-        for _ in range(200):
-            widget = self._mounted(kind)
-            if widget is not None:
-                return widget
-            await asyncio.sleep(0.01)
-        return self.query_one(kind)
-
-    def _mounted(self, kind: type[PartT]) -> PartT | None:
-        """The pane once it and its children are mounted; None while Lazy is still mounting it."""
-        found = self.query(kind)
-        if not found:
-            return None
-        widget = found.first()
-        return widget if widget.is_mounted else None
-
     def collect(self) -> Module:
         """The module as the widgets hold it now; ValueError names a field that cannot be read.
 
         Panes not mounted yet (Lazy) contribute the loaded module's values.
         """
-        url_bar = self.query_one(UrlBar)
-        request = self.module.request
-        body_editor = self._mounted(BodyEditor)
-        body = body_editor.body() if body_editor else request.body
-        if (
-            body is not None
-            and url_bar.method not in BODY_METHODS
-            and request.body is None
-            and not (body.text or body.fields)
-        ):
-            body = None
-        request = replace(
-            request,
-            method=url_bar.method,
-            url=url_bar.url,
-            headers=self.query_one("#headers", KeyValueEditor).pairs,
-            body=body,
-        )
-        options = self._mounted(OptionsForm)
-        if options is not None:
-            request = options.apply(request)
-        panel = self._mounted(SetVariablesPanel)
+        request = self.composer.request(self.module.request)
+        panel = mounted(self, SetVariablesPanel)
         if panel is None:
             return replace(self.module, request=request)
         return replace(
@@ -269,17 +224,12 @@ class Workbench(Screen[None]):
     async def _show_placeholders(self, module: Module) -> None:
         names = names_in(*module.request.template_texts())
         variables = self.current_variables().with_defaults(module.variables)
-        panel = self._mounted(PlaceholdersPanel)
-        if panel is not None:
-            await panel.show(names, {n: variables.lookup(n) for n in names}, set(self.session_values))
-        unknown = sum(1 for n in names if variables.lookup(n) is None)
-        tabs = self.query_one("#request-tabs", TabbedContent)
-        tabs.get_tab("tab-placeholders").label = (
-            f"Placeholders ({unknown} unknown)" if unknown else "Placeholders"
+        await self.composer.show_placeholders(
+            names, {n: variables.lookup(n) for n in names}, set(self.session_values)
         )
 
     def _show_live_values(self, module: Module) -> None:
-        panel = self._mounted(SetVariablesPanel)
+        panel = mounted(self, SetVariablesPanel)
         if panel is None:
             return
         if self.result is None or self.result.exchange is None or self.shown_step:
@@ -292,7 +242,7 @@ class Workbench(Screen[None]):
     def _show_title(self, module: Module, *, unsaved: bool) -> None:
         name = module.name if self.profile else "new module"
         mark = " ● unsaved" if unsaved else ""
-        self.query_one(UrlBar).border_title = f"{name}{mark}"
+        self.composer.show_title(f"{name}{mark}")
         self.app.sub_title = f"{name}{mark}"
 
     @on(KeyValueEditor.Changed)
@@ -303,20 +253,12 @@ class Workbench(Screen[None]):
         await self._refresh_derived()
 
     @on(UrlBar.MethodChanged)
-    async def _method(self, event: UrlBar.MethodChanged) -> None:
-        self._show_body_tab(event.method)
-        await self._refresh_derived()
+    async def _method(self) -> None:
+        await self._refresh_derived()  # the composer has shown or hidden its Body tab
 
     @on(UrlBar.UrlChanged)
     def _url_edited(self) -> None:
         self.call_after_refresh(self._refresh_derived)
-
-    def _show_body_tab(self, method: str) -> None:
-        tabs = self.query_one("#request-tabs", TabbedContent)
-        if method in BODY_METHODS:
-            tabs.show_tab("tab-body")
-        else:
-            tabs.hide_tab("tab-body")
 
     @on(PlaceholdersPanel.ValueTyped)
     async def _typed(self, event: PlaceholdersPanel.ValueTyped) -> None:
@@ -357,7 +299,7 @@ class Workbench(Screen[None]):
             result = await run_module(
                 module,
                 variables,
-                self._clients,
+                self._clients(),
                 base_dir=profile_path.parent if profile_path else self.folder,
                 on_rendered=self.viewer.status.show_sending,
             )
@@ -379,16 +321,11 @@ class Workbench(Screen[None]):
             self.app.call_from_thread(self.notify, problem, title="Not recorded", severity="warning")
         self.app.call_from_thread(lambda: self.query_one(HistoryList).refresh_records())
 
-    @property
-    def _clients(self) -> Clients:
-        """The app's long-lived HTTP clients (HookbenchApp owns them)."""
-        return cast("HookbenchApp", self.app).clients
-
     async def _show_result(self, result: RunResult, *, step: str | None = None) -> None:
         """Show a run; `step` names the flow step (another module) the response belongs to."""
         self.result = result
         self.shown_step = step if step != (self.profile.path.stem if self.profile else None) else None
-        panel = self._mounted(SetVariablesPanel)
+        panel = mounted(self, SetVariablesPanel)
         if panel is not None:
             panel.show_values(None if self.shown_step else result.rows)
         if self.viewer.show_result(result) and (self.focused is None or self.focused.id == "url"):
@@ -432,7 +369,7 @@ class Workbench(Screen[None]):
             self._record(step.module, step.result, step.path)
 
         try:
-            result = await run_flow(view.graph, self.current_variables(), self._clients, on_step=on_step)
+            result = await run_flow(view.graph, self.current_variables(), self._clients(), on_step=on_step)
         except HookbenchError as exc:
             view.show_error(str(exc))
             return
@@ -521,7 +458,7 @@ class Workbench(Screen[None]):
             return
         segments = parse_path(path)
         key = next((s.text for s in reversed(segments) if not s.text.isdigit() or s.quoted), "value")
-        panel = await self._part(SetVariablesPanel)
+        panel = await part(self, SetVariablesPanel)
         existing = next((row for row in panel.rows if row.name == path), None)
         if existing is not None:
             self.notify(f"{path} is mapped already, to {{{{{existing.publishes}}}}}.", severity="warning")
@@ -605,9 +542,7 @@ class Workbench(Screen[None]):
             self.query_one(HistoryList if self.query_one(ProfileList).has_focus else ProfileList).focus()
 
     def action_toggle_request(self) -> None:
-        tabs = self.query_one("#request-tabs")
-        tabs.display = not tabs.display
-        if not tabs.display and tabs.has_focus_within:
+        if self.composer.toggle_tabs():
             self.viewer.focus_tree()
 
     def action_next_tab(self, selector: str) -> None:

@@ -1,0 +1,51 @@
+"""`hookbench paths [FILE]`: every leaf of a JSON or XML document as `path = value`.
+
+Lines are written in batches, so a pipe into `head` or `grep` sees output early.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from tui.commands.common import EXIT_ERROR, EXIT_SUCCESS
+
+
+def register(subparsers: Any) -> None:
+    """Add the `paths` subcommand to `hookbench`'s subparsers."""
+    parser = subparsers.add_parser(
+        "paths", help="print every leaf of a JSON or XML document as `path = value`"
+    )
+    parser.add_argument("file", nargs="?", default="-", help="file to read, or - for stdin")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read the file (or stdin), parse it, print its leaves; parse errors raise HookbenchError."""
+    from tui.core.documents import parse_document
+    from tui.core.paths import format_leaf_line, iter_leaves
+
+    if args.file == "-":
+        raw = sys.stdin.buffer.read()
+        name = "stdin"
+    else:
+        try:
+            raw = Path(args.file).read_bytes()
+        except OSError as exc:
+            print(f"hookbench: error: {args.file}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_ERROR
+        name = args.file
+    document = parse_document(raw, name)
+    out = sys.stdout
+    batch: list[str] = []
+    for path, value in iter_leaves(document):
+        batch.append(format_leaf_line(path, value))
+        if len(batch) >= 4096:
+            out.write("\n".join(batch) + "\n")
+            batch.clear()
+    if batch:
+        out.write("\n".join(batch) + "\n")
+    out.flush()
+    return EXIT_SUCCESS
