@@ -142,11 +142,18 @@ async def test_timeout_shows_failure_with_reason(make_app, tmp_path: Path) -> No
 
 
 async def test_escape_cancels_request_in_flight(make_app, tmp_path: Path) -> None:
-    shutil.copy(PROFILES / "slow-timeout.toml", tmp_path)
-    app = make_app(tmp_path, tmp_path / "slow-timeout.toml")
+    # The request must still be in flight when Esc arrives, however loaded the machine is:
+    # the endpoint answers after 30 s and the module waits 60 s.
+    profile = tmp_path / "slow.toml"
+    text = (PROFILES / "slow-timeout.toml").read_text()
+    profile.write_text(text.replace("seconds=3", "seconds=30").replace("timeout = 1.0", "timeout = 60.0"))
+    app = make_app(tmp_path, profile)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("ctrl+r")
-        await pilot.pause(0.2)
+        for _ in range(100):
+            if "Sending" in status_text(app):
+                break
+            await pilot.pause(0.05)
         assert "Sending" in status_text(app)
         await pilot.press("escape")
         await pilot.pause()
