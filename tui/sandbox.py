@@ -558,6 +558,42 @@ def _redirect(request: _Request) -> _Response:
     return _json(302, {"location": location}, {"Location": location})
 
 
+_NAMES = ("Ada Lovelace", "Grace Hopper", "Alan Turing", "Edsger Dijkstra", "Barbara Liskov")
+
+
+def _records(request: _Request) -> _Response:
+    """`n` generated subscriber-like records (JSON, or XML with `format=xml`): a big response to browse."""
+    count = int(_number_arg(request, "n", 1000, maximum=1_000_000))
+    kind = request.arg("format") or "json"
+    rows = [
+        (
+            f"rec_{i}",
+            f"user{i}@example.com",
+            _NAMES[i % 5],
+            ["newsletter", "vip"][: 1 + i % 2],
+            i * 37 % 10_000,
+        )
+        for i in range(count)
+    ]
+    if kind == "json":
+        records = [
+            {"id": id_, "email": email, "name": name, "tags": tags, "points": points, "active": i % 3 != 0}
+            for i, (id_, email, name, tags, points) in enumerate(rows)
+        ]
+        return _json(200, {"count": count, "records": records})
+    if kind == "xml":
+        parts = ["<records>"]
+        for id_, email, name, tags, points in rows:
+            tag_xml = "".join(f"<tag>{tag}</tag>" for tag in tags)
+            parts.append(
+                f'<record id="{id_}"><email>{email}</email><name>{name}</name>'
+                f"<tags>{tag_xml}</tags><points>{points}</points></record>"
+            )
+        parts.append("</records>")
+        return _Response(200, "".join(parts).encode(), "application/xml")
+    raise _ApiError(400, f"'format' must be json or xml, got {kind!r}")
+
+
 def _constant(body: bytes, content_type: str) -> _Endpoint:
     return lambda request: _Response(200, body, content_type)
 
@@ -579,6 +615,7 @@ _ROUTES: tuple[tuple[str, str, _Endpoint], ...] = (
     ("POST", r"/emails/discount", _send_discount),
     ("POST", r"/admin/reset", _admin_reset),
     (_ANY, r"/echo", _echo),
+    ("GET", r"/records", _records),
     (_ANY, r"/fault/delay", _delay),
     (_ANY, r"/fault/drip", _drip),
     (_ANY, r"/fault/drop", _drop),

@@ -48,6 +48,19 @@ HELP = """\
 Wide lists show 200 items at a time: Enter on **… N more** loads the next page.
 The path bar follows the cursor; what it shows is what **a**, **c** and **y** act on.
 
+## Find (**/** on the Tree or Raw tab)
+| key | does |
+|---|---|
+| **/** | open the find bar; type to search the whole response as you type |
+| Enter | go to the match (the first, or the one picked in the list with ↓) |
+| **n** / **N** | next / previous match, wrapping around |
+| **Esc** | close the find bar; the cursor stays on the match |
+
+In the tree, plain text matches keys, values and (with a dot) paths, ignoring case;
+a pattern with `*` matches the end of dot paths: `users.*.email`, `*name`, `**` for any
+depth. The tree opens the way to the match and loads its page, so **a**, **c**, **y**
+act on it. In Raw, **/** finds text in the formatted body.
+
 ## Set Variables tab
 | key | does |
 |---|---|

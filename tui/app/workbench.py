@@ -561,7 +561,7 @@ class Workbench(Screen[None]):
         following = visible[(visible.index(current) + 1) % len(visible)] if current in visible else visible[0]
         tabs.active = following
         pane = tabs.get_pane(following)
-        focusable = [w for w in pane.query("*") if w.focusable]
+        focusable = [w for w in self.focus_chain if pane in w.ancestors]  # shown ones only
         if focusable:
             focusable[0].focus()
 

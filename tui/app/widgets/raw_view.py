@@ -3,6 +3,7 @@
 A 45 MB body is millions of lines; a TextArea holding it all takes tens of seconds.
 Here the text is split into lines once, and each visible line is highlighted with pygments
 on first render and cached, so scrolling costs the lines on screen, not the document.
+Find works the same way: `highlight(query)` marks occurrences only as lines are drawn.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 _MAX_WIDTH = 2000  # cells; longer lines are cut on screen (the text itself is kept whole)
+_MATCH = Style(color="black", bgcolor="yellow")
+_CURRENT = Style(color="black", bgcolor="bright_green", bold=True)
 
 
 class RawView(ScrollView, can_focus=True):
@@ -33,6 +36,8 @@ class RawView(ScrollView, can_focus=True):
         self._lines: list[str] = []
         self._lexer: Any = None  # a pygments lexer; None for plain text
         self._cache: dict[int, Strip] = {}
+        self._find = ""  # lower-cased query whose occurrences are highlighted
+        self._current: tuple[int, int] | None = None  # (line, column) of the current match
 
     @property
     def line_count(self) -> int:
@@ -41,6 +46,31 @@ class RawView(ScrollView, can_focus=True):
     @property
     def text(self) -> str:
         return "\n".join(self._lines)
+
+    @property
+    def lines(self) -> list[str]:
+        """The lines shown (read-only: a finder walks them in a thread)."""
+        return self._lines
+
+    def highlight(self, query: str) -> None:
+        """Mark the occurrences of `query` (case-insensitive) in the lines drawn; "" marks none."""
+        self._find = query.lower()
+        self._current = None
+        self._cache.clear()
+        self.refresh()
+
+    def show_match(self, line: int, column: int) -> None:
+        """Make the occurrence at (line, column) the current one and scroll it into view."""
+        self._current = (line, column)
+        self._cache.clear()
+        height, width = self.scrollable_content_region.height, self.scrollable_content_region.width
+        x, y = self.scroll_offset
+        if not y <= line < y + height:
+            y = max(0, line - height // 3)
+        if not x <= column < x + width - len(self._find):
+            x = max(0, column - width // 4)
+        self.scroll_to(x, y, animate=False)
+        self.refresh()
 
     def load(self, text: str | list[str], kind: str = "text") -> None:
         """Replace the content; `kind` picks the highlighter (json, xml, anything else plain).
@@ -51,6 +81,7 @@ class RawView(ScrollView, can_focus=True):
         self._lines = (text.splitlines() if isinstance(text, str) else text) or [""]
         self._lexer = _lexer_for(kind)
         self._cache.clear()
+        self._current = None
         width = min(_MAX_WIDTH, max((len(line) for line in self._lines[:5000]), default=0))
         self.virtual_size = Size(width, len(self._lines))
         self.scroll_to(0, 0, animate=False)
@@ -78,11 +109,22 @@ class RawView(ScrollView, can_focus=True):
         else:
             for token_type, value in self._lexer.get_tokens(line):
                 text.append(value.rstrip("\n"), _style_for(token_type))
+        if self._find:
+            self._mark(text, index)
         segments = [
             Segment(s.text, self.rich_style + s.style if s.style else self.rich_style)
             for s in text.render(self.app.console)
         ]
         return Strip(segments)
+
+    def _mark(self, text: Text, index: int) -> None:
+        """Highlight the query's occurrences in one line being drawn."""
+        lowered, size = text.plain.lower(), len(self._find)
+        column = lowered.find(self._find)
+        while column >= 0:
+            current = self._current == (index, column)
+            text.stylize(_CURRENT if current else _MATCH, column, column + size)
+            column = lowered.find(self._find, column + size)
 
 
 def _lexer_for(kind: str) -> Any:

@@ -3,6 +3,10 @@
 Labels are `rich.text.Text`, never markup strings: a response key such as `[bold]x[/]` is
 shown literally. Wide containers show the first PAGE children and a "… N more" node that
 loads the next page. There is deliberately no expand-all.
+
+`reveal(path)` opens the way to any node (find jumps there): it expands the ancestors and
+loads only the page that holds the node, so a "… N more" node may then stand for a gap
+between two loaded pages; Enter on it loads the gap's next page in place.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from tui.core.paths import describe_kind, join_path
+from tui.core.paths import ParsedSegment, describe_kind, join_path, parse_path
 
 PAGE = 200
 _PREVIEW = 60
@@ -32,6 +36,7 @@ class NodeData:
     path: str
     value: Any
     more_from: int | None = None  # set on a "… N more" node: index of the next child to load
+    more_to: int = 0  # … and the index after the last child it stands for
 
 
 class ResponseTree(Tree[NodeData]):
@@ -107,32 +112,102 @@ class ResponseTree(Tree[NodeData]):
         if data is None:
             return
         if data.more_from is not None:
-            parent = event.node.parent
-            event.node.remove()
-            if parent is not None and parent.data is not None:
-                self._add_page(parent, parent.data.value, parent.data.path, data.more_from)
+            self._fill_gap(event.node, data.more_from)
             return
         self.post_message(self.PathPicked(data.path, data.value))
 
-    def _add_page(self, node: TreeNode[NodeData], value: Any, path: str, start: int) -> None:
-        """Add children start … start+PAGE (slicing, never copying a 300k-item container)."""
+    def _add_page(
+        self,
+        node: TreeNode[NodeData],
+        value: Any,
+        path: str,
+        start: int,
+        end: int | None = None,
+        *,
+        before: TreeNode[NodeData] | None = None,
+    ) -> None:
+        """Add children start … start+PAGE (slicing, never copying a 300k-item container),
+        and a "… N more" node for the rest up to `end`; all of it before `before` if given."""
+        end = len(value) if end is None else end
+        stop = min(start + PAGE, end)
         if isinstance(value, dict):
-            page: Any = islice(value.items(), start, start + PAGE)
+            page: Any = islice(value.items(), start, stop)
         else:
-            page = zip(range(start, start + PAGE), value[start : start + PAGE])
+            page = zip(range(start, stop), value[start:stop])
         for key, child in page:
-            child_path = join_path(path, key)
-            data = NodeData(child_path, child)
+            data = NodeData(join_path(path, key), child)
             if _is_container(child) and child:
-                node.add(_label(key, child), data=data)
+                node.add(_label(key, child), data=data, before=before)
             else:
-                node.add_leaf(_label(key, child), data=data)
-        rest = len(value) - (start + PAGE)
-        if rest > 0:
-            node.add_leaf(
-                Text(f"… {rest} more (Enter to load {min(rest, PAGE)})", style="italic"),
-                data=NodeData(path, None, more_from=start + PAGE),
-            )
+                node.add_leaf(_label(key, child), data=data, before=before)
+        if end > stop:
+            self._add_more(node, path, stop, end, before=before)
+
+    def _add_more(
+        self, node: TreeNode[NodeData], path: str, start: int, end: int, *, before: TreeNode[NodeData] | None
+    ) -> None:
+        rest = end - start
+        node.add_leaf(
+            Text(f"… {rest} more (Enter to load {min(rest, PAGE)})", style="italic"),
+            data=NodeData(path, None, more_from=start, more_to=end),
+            before=before,
+        )
+
+    def _fill_gap(self, more: TreeNode[NodeData], start: int) -> None:
+        """Replace a "… N more" node by the page from `start` (and what is left either side)."""
+        parent, data = more.parent, more.data
+        if parent is None or parent.data is None or data is None or data.more_from is None:
+            return
+        siblings = list(parent.children)
+        position = siblings.index(more)
+        following = siblings[position + 1] if position + 1 < len(siblings) else None
+        more.remove()
+        if start > data.more_from:
+            self._add_more(parent, data.path, data.more_from, start, before=following)
+        self._add_page(parent, parent.data.value, parent.data.path, start, data.more_to, before=following)
+
+    # --- jumping to a path (find) --------------------------------------------------------------
+
+    def reveal(self, path: str) -> TreeNode[NodeData] | None:
+        """Expand the way to the node at `path`, load its page, put the cursor on it and scroll
+        it into view. None when the shown document has no such node."""
+        node = self.root
+        for segment in parse_path(path):
+            data = node.data
+            if data is None or data.more_from is not None:
+                return None
+            index = _position(data.value, segment)
+            if index is None:
+                return None
+            if not node.children:
+                self._add_page(node, data.value, data.path, 0)
+            node.expand()
+            child = self._child_at(node, index)
+            if child is None:
+                return None
+            node = child
+        _ = self.last_line  # node lines are numbered when the tree's lines are rebuilt: now
+        self.move_cursor(node)
+        self.scroll_to_node(node, animate=False)
+        return node
+
+    def _child_at(self, node: TreeNode[NodeData], index: int) -> TreeNode[NodeData] | None:
+        """The child for item `index`, loading its page if a "… N more" node stands for it."""
+        position = 0
+        for child in node.children:
+            data = child.data
+            if data is None:
+                continue
+            if data.more_from is None:
+                if position == index:
+                    return child
+                position += 1
+            elif data.more_from <= index < data.more_to:
+                self._fill_gap(child, data.more_from + (index - data.more_from) // PAGE * PAGE)
+                return self._child_at(node, index)
+            else:
+                position = data.more_to
+        return None
 
     def _cursor_data(self) -> NodeData | None:
         node = self.cursor_node
@@ -155,6 +230,17 @@ class ResponseTree(Tree[NodeData]):
 
     def action_copy_value(self) -> None:
         self._request("copy_value")
+
+
+def _position(value: Any, segment: ParsedSegment) -> int | None:
+    """Where the child a segment names sits among the container's children."""
+    if isinstance(value, dict):
+        if segment.text not in value:
+            return None
+        return next(i for i, key in enumerate(value) if key == segment.text)
+    if isinstance(value, list) and segment.is_digits and int(segment.text) < len(value):
+        return int(segment.text)
+    return None
 
 
 def _is_container(value: Any) -> bool:

@@ -3,33 +3,48 @@
 It shows a run's result, follows the node a person picks, copies paths and values itself,
 and asks its parent (`RowRequested`) to map a path, since Set Variables belong to the module.
 Extra panes (Set Variables, Flow) are handed in by the parent and sit in the same tab strip.
+The Tree and Raw tabs each have a find bar (`/`); the viewer hands each bar its finder and
+moves the tree or the text to the match a person goes to (Enter, n, N).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+from functools import partial
 from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
+from tui.app.widgets.find_bar import FindBar
 from tui.app.widgets.path_bar import PathBar
 from tui.app.widgets.raw_view import RawView
 from tui.app.widgets.response_tree import ResponseTree
 from tui.app.widgets.status_line import StatusLine
 from tui.core.exchange import Exchange
+from tui.core.paths import describe_kind, format_leaf_line
 from tui.core.responses import BINARY, EMPTY, TEXT, XML, DecodedBody, pretty_text
 from tui.core.run import RunResult
+from tui.core.search import find_in_lines, find_nodes
 from tui.core.secrets import mask_header, mask_text
 
 
 class ResponseViewer(Vertical):
     """Posts `RowRequested(path)` when a person asks to map the picked node."""
+
+    BINDINGS = [
+        Binding("slash", "find", "Find"),
+        Binding("n", "find_step(1)", "Next match"),
+        Binding("N", "find_step(-1)", "Previous match"),
+        Binding("escape", "close_find", "Close find", show=False),
+    ]
 
     class RowRequested(Message):
         """Add `path` as a Set Variables row."""
@@ -48,13 +63,22 @@ class ResponseViewer(Vertical):
         self.response_tree = ResponseTree(id="tree")
         self.raw = RawView(id="raw")
         self.path_bar = PathBar(id="path-bar")
+        self.tree_find = FindBar(
+            placeholder="find: text, or a path pattern like users.*.email",
+            unit="nodes",
+            describe=match_label,
+            id="tree-find",
+        )
+        self.raw_find = FindBar(placeholder="find in the text", unit="lines", id="raw-find")
 
     def compose(self) -> ComposeResult:
         yield self.status
         with TabbedContent(id="response-tabs"):
             with TabPane("Tree", id="tab-tree"):
+                yield self.tree_find
                 yield self.response_tree
             with TabPane("Raw", id="tab-raw"):
+                yield self.raw_find
                 yield self.raw
             with TabPane("Headers", id="tab-response-headers"):
                 with VerticalScroll():
@@ -73,7 +97,8 @@ class ResponseViewer(Vertical):
         self.forget_picked()
         self.status.show_idle()
         self.response_tree.show_message(message)
-        self.raw.load("")
+        self.tree_find.set_source(None)
+        self._load_raw("")
         self.query_one("#response-headers", Static).update("")
 
     def show_cancelled(self) -> None:
@@ -88,22 +113,26 @@ class ResponseViewer(Vertical):
         self._raw_pending = None
         if result.exchange is None or body is None:
             self.response_tree.show_message(f"No response: {result.reason}")
-            self.raw.load(f"No response: {result.reason}")
+            self.tree_find.set_source(None)
+            self._load_raw(f"No response: {result.reason}")
             self.query_one("#response-headers", Static).update("")
             return False
         self._show_headers(result.exchange, result.request.secrets)
         if body.parsed:
             self.response_tree.load(body.data, label=body.kind.upper())
+            self.tree_find.set_source(partial(find_nodes, body.data))
         else:
             self.response_tree.show_message(
                 body.error or ("empty body" if body.kind == EMPTY else f"{body.kind} body: see Raw")
             )
+            self.tree_find.set_source(None)
         if body.kind in (BINARY, EMPTY):
-            self.raw.load(body.error or "(empty body)")
+            self._load_raw(body.error or "(empty body)")
         elif body.kind == TEXT or not body.parsed:
-            self.raw.load(body.text or "", "text")
+            self._load_raw(body.text or "", "text")
         else:
             self.raw.load("(formatting…)")
+            self.raw_find.set_source(None)
             self._raw_pending = body
             if self.query_one("#response-tabs", TabbedContent).active == "tab-raw":
                 self._start_raw()
@@ -125,7 +154,11 @@ class ResponseViewer(Vertical):
         """Pretty-print and split in a thread: tens of megabytes must not block input."""
         lines = await asyncio.to_thread(lambda: pretty_text(body).splitlines())
         if self._body is body:
-            self.raw.load(lines, body.kind)
+            self._load_raw(lines, body.kind)
+
+    def _load_raw(self, text: str | list[str], kind: str = "text") -> None:
+        self.raw.load(text, kind)
+        self.raw_find.set_source(partial(find_in_lines, self.raw.lines))
 
     def _show_headers(self, exchange: Exchange, secrets: frozenset[str]) -> None:
         text = Text()
@@ -141,6 +174,68 @@ class ResponseViewer(Vertical):
     def focus_tree(self) -> None:
         self.query_one("#response-tabs", TabbedContent).active = "tab-tree"
         self.response_tree.focus()
+
+    # --- find -------------------------------------------------------------------------------
+
+    def _find_target(self) -> tuple[FindBar, Widget] | None:
+        """The find bar and view of the tab shown, when the focus is on one of them."""
+        active = self.query_one("#response-tabs", TabbedContent).active
+        pair: tuple[FindBar, Widget]
+        if active == "tab-tree":
+            pair = (self.tree_find, self.response_tree)
+        elif active == "tab-raw":
+            pair = (self.raw_find, self.raw)
+        else:
+            return None
+        focused = self.screen.focused
+        if focused is None or not (focused is pair[1] or pair[0] in focused.ancestors_with_self):
+            return None
+        return pair
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`/` only on the Tree or Raw tab; n, N and Esc only while its find bar is open
+        (elsewhere the keys go on: Esc then cancels a send)."""
+        if action in ("find", "find_step", "close_find"):
+            target = self._find_target()
+            return target is not None and (action == "find" or target[0].is_open)
+        return True
+
+    def action_find(self) -> None:
+        if (target := self._find_target()) is not None:
+            target[0].open()
+
+    def action_find_step(self, delta: int) -> None:
+        if (target := self._find_target()) is None:
+            return
+        match = target[0].step(delta)
+        if match is not None:
+            self._go_to(target[0], match)
+
+    def action_close_find(self) -> None:
+        if (target := self._find_target()) is not None:
+            target[0].close()
+            target[1].focus()
+
+    @on(FindBar.MatchChosen)
+    def _match_chosen(self, event: FindBar.MatchChosen) -> None:
+        event.stop()
+        self._go_to(event.bar, event.match)
+        (self.response_tree if event.bar is self.tree_find else self.raw).focus()
+
+    @on(FindBar.Changed, "#raw-find")
+    def _raw_query(self, event: FindBar.Changed) -> None:
+        event.stop()
+        self.raw.highlight(event.query)
+
+    def _go_to(self, bar: FindBar, match: Any) -> None:
+        if bar is self.raw_find:
+            self.raw.show_match(*match)
+            return
+        path, value = match
+        if self.response_tree.reveal(path) is None:
+            self.notify(f"{path} is not in the response shown", severity="warning")
+            return
+        self._pick(path, value)
 
     # --- click to path -----------------------------------------------------------------------
 
@@ -186,3 +281,12 @@ class ResponseViewer(Vertical):
             self.app.copy_to_clipboard(text)
             self.path_bar.show_note(f"Copied value: {text if len(text) < 120 else text[:119] + '…'}")
             self.notify(text if len(text) < 2000 else text[:1999] + "…", title="Copied value")
+
+
+def match_label(match: tuple[str, Any]) -> Text:
+    """A row of the find list: `path = value` (a container: `path = object (3 keys)`)."""
+    path, value = match
+    if isinstance(value, (dict, list)):
+        return Text(path or "(root)", style="bold") + Text(f" = {describe_kind(value)}", style="italic")
+    line = format_leaf_line(path, value)
+    return Text(line if len(line) < 200 else line[:199] + "…", no_wrap=True, overflow="ellipsis")
