@@ -502,3 +502,27 @@ def test_serve_forever_prints_its_url_and_stops_on_ctrl_c() -> None:
         process.kill()
     assert process.returncode == 0
     assert stderr == ""
+
+
+# --- big generated bodies --------------------------------------------------------------------
+
+
+def test_records_as_json_and_xml(client: httpx.Client) -> None:
+    data = client.get("/records", params={"n": 3}).json()
+    assert data["count"] == 3
+    assert data["records"][2] == {
+        "id": "rec_2",
+        "email": "user2@example.com",
+        "name": "Alan Turing",
+        "tags": ["newsletter"],
+        "points": 74,
+        "active": True,
+    }
+    response = client.get("/records", params={"n": 2, "format": "xml"})
+    assert response.headers["content-type"] == "application/xml"
+    records = xmltodict.parse(response.text)["records"]["record"]
+    assert [r["@id"] for r in records] == ["rec_0", "rec_1"] and records[1]["tags"]["tag"] == [
+        "newsletter",
+        "vip",
+    ]
+    assert client.get("/records", params={"format": "csv"}).status_code == 400

@@ -33,7 +33,7 @@ __all__ = ["Scan", "find_in_lines", "find_nodes", "is_pattern", "scalar_text"]
 
 Stop: TypeAlias = Callable[[], bool]
 
-_CHECK_EVERY: Final = 4096  # nodes (or lines) between two calls of `stop`
+_CHECK_EVERY: Final = 1024  # nodes (or lines) between two calls of `stop`
 _ANY: Final = None  # a `**` segment in a compiled pattern
 
 

@@ -27,11 +27,12 @@ from textual.worker import get_current_worker
 from tui.core.errors import HookbenchError
 from tui.core.search import Scan
 
-Finder = Callable[..., Iterator[Any]]
-"""`finder(query, stop=…, scan=…)` yields matches (a `find_nodes` or `find_in_lines` bound to its source)."""
+Finder = Callable[..., Iterator[tuple[Any, Any]]]
+"""`finder(query, stop=…, scan=…)` yields matches as pairs: `find_nodes` (path, value) or
+`find_in_lines` (line, column), bound to what they search."""
 
 MAX_MATCHES = 100_000  # kept for n / N; a query matching more is asked to be narrower
-SHOWN = 1_000  # listed; n / N still walk all the kept matches
+SHOWN = 200  # listed (laying out a list row costs the UI thread); n / N walk all the kept matches
 _BATCH_SECONDS = 0.1
 
 
@@ -68,10 +69,12 @@ class FindBar(Vertical):
     class _Found(Message):
         """From the search thread: a batch of matches, and whether the search is over."""
 
-        def __init__(self, generation: int, matches: list[Any], scan: Scan, error: str | None = None) -> None:
+        def __init__(
+            self, generation: int, batch: tuple[list[Any], list[Any]], scan: Scan, error: str | None = None
+        ) -> None:
             super().__init__()
             self.generation = generation
-            self.matches = matches
+            self.firsts, self.seconds = batch
             self.seen = scan.seen
             self.done = scan.done or error is not None
             self.error = error
@@ -87,7 +90,10 @@ class FindBar(Vertical):
         super().__init__(id=id, classes="find-bar")
         self.unit = unit
         self.describe = describe
-        self.matches: list[Any] = []
+        # The matches' two halves in two lists: a list of 100,000 fresh tuples would make
+        # Python's garbage collector walk the whole decoded document (~0.25 s per 4.5 MB).
+        self._firsts: list[Any] = []
+        self._seconds: list[Any] = []
         self.current: int | None = None
         self.searching = False
         self._finder: Finder | None = None
@@ -109,6 +115,18 @@ class FindBar(Vertical):
     def on_mount(self) -> None:
         self.display = False
         self._list.display = False
+
+    @property
+    def matches(self) -> list[tuple[Any, Any]]:
+        """Every match found so far (a copy, built on demand)."""
+        return list(zip(self._firsts, self._seconds))
+
+    @property
+    def match_count(self) -> int:
+        return len(self._firsts)
+
+    def match_at(self, index: int) -> tuple[Any, Any]:
+        return self._firsts[index], self._seconds[index]
 
     @property
     def query_text(self) -> str:
@@ -148,7 +166,7 @@ class FindBar(Vertical):
 
     def _restart(self) -> None:
         self._generation += 1
-        self.matches, self.current = [], None
+        self._firsts, self._seconds, self.current = [], [], None
         self._seen, self._capped = 0, False
         self._jump_when_found = False
         self._list.clear_options()
@@ -163,50 +181,60 @@ class FindBar(Vertical):
         self._show_status()
         self._search(self._finder, query, self._generation)
 
-    @work(thread=True, exclusive=True, group="find", exit_on_error=False)
+    # `description` set: by default Textual writes one with repr() of the arguments, and the
+    # finder holds the whole document (a repr of 4.5 MB of JSON would cost the UI ~0.3 s).
+    @work(thread=True, exclusive=True, group="find", exit_on_error=False, description="find")
     def _search(self, finder: Finder, query: str, generation: int) -> None:
         """In a thread: read the finder and post what it finds, the first match at once."""
         worker = get_current_worker()
+
+        def stop() -> bool:
+            time.sleep(0)  # let the UI thread take the GIL now and then: keys stay prompt
+            return worker.is_cancelled
+
         scan = Scan()
-        batch: list[Any] = []
+        firsts: list[Any] = []
+        seconds: list[Any] = []
         found = 0
         posted = time.monotonic()
         try:
-            for match in finder(query, stop=lambda: worker.is_cancelled, scan=scan):
-                batch.append(match)
+            for first, second in finder(query, stop=stop, scan=scan):
+                firsts.append(first)
+                seconds.append(second)
                 found += 1
                 if found == 1 or time.monotonic() - posted > _BATCH_SECONDS:
-                    self.post_message(self._Found(generation, batch, scan))
-                    batch, posted = [], time.monotonic()
+                    self.post_message(self._Found(generation, (firsts, seconds), scan))
+                    firsts, seconds, posted = [], [], time.monotonic()
                 if found >= MAX_MATCHES:
                     break
         except HookbenchError as exc:  # a malformed pattern
-            self.post_message(self._Found(generation, batch, scan, error=str(exc)))
+            self.post_message(self._Found(generation, (firsts, seconds), scan, error=str(exc)))
             return
         if not worker.is_cancelled:
             scan.done = True
-            self.post_message(self._Found(generation, batch, scan))
+            self.post_message(self._Found(generation, (firsts, seconds), scan))
 
     @on(_Found)
     def _found(self, event: _Found) -> None:
         event.stop()
         if event.generation != self._generation:
             return  # an older query's
-        first = len(self.matches)
-        self.matches.extend(event.matches)
+        before = len(self._firsts)
+        self._firsts.extend(event.firsts)
+        self._seconds.extend(event.seconds)
         self._seen = event.seen
         if event.done:
             self.searching = False
-            self._capped = len(self.matches) >= MAX_MATCHES
-        if self.describe is not None and first < SHOWN and event.matches:
-            room = SHOWN - first
-            self._list.add_options([Option(self.describe(m)) for m in event.matches[:room]])
+            self._capped = len(self._firsts) >= MAX_MATCHES
+        if self.describe is not None and before < SHOWN and event.firsts:
+            batch = zip(event.firsts[: SHOWN - before], event.seconds)
+            self._list.add_options([Option(self.describe(match)) for match in batch])
             self._list.display = True
         if event.error:
             self._show_status(event.error, error=True)
             return
         self._show_status()
-        if self._jump_when_found and self.matches:
+        if self._jump_when_found and self._firsts:
             self._jump_when_found = False
             self._choose(0)
 
@@ -214,7 +242,7 @@ class FindBar(Vertical):
         if note:
             self._status.update(Text(note, style="red" if error else "dim"))
             return
-        count = len(self.matches)
+        count = len(self._firsts)
         if not self._input.value.strip():
             text = ""
         elif self.searching:
@@ -234,7 +262,7 @@ class FindBar(Vertical):
     @on(Input.Submitted, ".find-input")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.matches:
+        if self._firsts:
             self._choose(self.current if self.current is not None else 0)
         elif self.searching:
             self._jump_when_found = True
@@ -246,18 +274,19 @@ class FindBar(Vertical):
 
     def step(self, delta: int) -> Any | None:
         """The next (1) or previous (-1) match, wrapping around; it becomes the current one."""
-        if not self.matches:
+        count = len(self._firsts)
+        if not count:
             return None
         if self.current is None:
-            index = 0 if delta > 0 else len(self.matches) - 1
+            index = 0 if delta > 0 else count - 1
         else:
-            index = (self.current + delta) % len(self.matches)
+            index = (self.current + delta) % count
         self._make_current(index)
-        return self.matches[index]
+        return self.match_at(index)
 
     def _choose(self, index: int) -> None:
         self._make_current(index)
-        self.post_message(self.MatchChosen(self, self.matches[index]))
+        self.post_message(self.MatchChosen(self, self.match_at(index)))
 
     def _make_current(self, index: int) -> None:
         self.current = index

@@ -149,7 +149,7 @@ class ResponseViewer(Vertical):
             body, self._raw_pending = self._raw_pending, None
             self._fill_raw(body)
 
-    @work(exclusive=True, exit_on_error=False, group="raw")
+    @work(exclusive=True, exit_on_error=False, group="raw", description="format Raw")  # no repr(body)
     async def _fill_raw(self, body: DecodedBody) -> None:
         """Pretty-print and split in a thread: tens of megabytes must not block input."""
         lines = await asyncio.to_thread(lambda: pretty_text(body).splitlines())
