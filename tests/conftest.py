@@ -1,4 +1,4 @@
-"""Shared fixtures."""
+"""Shared fixtures, the hypothesis profiles and the session-wide history record check."""
 
 from __future__ import annotations
 
@@ -7,8 +7,39 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
+from tests.history_check import unparsable_records
 from tui.sandbox import Sandbox
+
+# Property tests: reproducible in CI (derandomised: the same draws on every run, and a blob to
+# replay any failure), random locally, and `HYPOTHESIS_PROFILE=explore` for a long hunt. A
+# failure found by exploring becomes an explicit `@example` on its test.
+settings.register_profile("local", max_examples=200, deadline=None)
+settings.register_profile(
+    "ci", max_examples=200, deadline=None, derandomize=True, database=None, print_blob=True
+)
+settings.register_profile("explore", max_examples=5_000, deadline=None)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI", "").lower() == "true" else "local")
+)
+
+
+@pytest.fixture(scope="session")
+def hand_broken_records() -> set[Path]:
+    """Records a test truncates or garbles on purpose: add them here and the session check skips them."""
+    return set()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _every_history_record_parses(
+    tmp_path_factory: pytest.TempPathFactory, hand_broken_records: set[Path]
+) -> Iterator[None]:
+    """When the session ends, every record written under its temp folders (in process or by a
+    `hookbench` subprocess) must parse with tomllib: the history writer only writes valid TOML."""
+    yield
+    problems = unparsable_records(tmp_path_factory.getbasetemp(), except_for=hand_broken_records)
+    assert not problems, "history records that do not parse:\n" + "\n".join(problems)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -172,8 +172,11 @@ async def test_a_new_run_is_highlighted_otherwise_the_highlight_stays(
 
 
 @pytest.mark.filterwarnings("ignore::tui.core.history.HistoryWarning")
-async def test_empty_history_and_broken_records_are_shown_not_fatal(history: History, ids: list[str]) -> None:
+async def test_empty_history_and_broken_records_are_shown_not_fatal(
+    history: History, ids: list[str], hand_broken_records: set[Path]
+) -> None:
     broken = history.path_of(ids[0])
+    hand_broken_records.add(broken)
     broken.write_text("# hookbench-record v1 {trunc")
     async with Host(history).run_test(size=(100, 20)) as pilot:
         await settle(pilot)

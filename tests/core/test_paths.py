@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import xmltodict
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tui.core.errors import HookbenchError, PathError
@@ -24,8 +24,6 @@ from tui.core.paths import (
     parse_path,
     resolve,
 )
-
-SETTINGS = settings(max_examples=200, deadline=None)
 
 # --------------------------------------------------------------------------- helpers
 
@@ -199,13 +197,11 @@ def expected_xml_values(
 # --------------------------------------------------------------------------- properties
 
 
-@SETTINGS
 @given(json_values)
 def test_every_generated_path_resolves_to_its_leaf_in_json(document: Any) -> None:
     check_generate_resolve(document)
 
 
-@SETTINGS
 @given(xml_elements())
 def test_every_generated_path_resolves_to_its_leaf_in_xmltodict_output(element: Any) -> None:
     xml = xmltodict.unparse({element[0]: to_xmltodict(element)})
@@ -216,7 +212,6 @@ def test_every_generated_path_resolves_to_its_leaf_in_xmltodict_output(element: 
         assert resolve(document, path) == value, (xml, path)
 
 
-@SETTINGS
 @given(st.lists(st.one_of(keys, st.integers(min_value=0, max_value=10**6)), max_size=8))
 def test_format_then_parse_round_trips(segments: list[Segment]) -> None:
     parsed = parse_path(format_path(segments))
@@ -225,7 +220,6 @@ def test_format_then_parse_round_trips(segments: list[Segment]) -> None:
     assert [p.is_digits for p in parsed] == [isinstance(s, int) for s in segments]
 
 
-@SETTINGS
 @given(st.text(alphabet='ab0."\\ [\n', max_size=12))
 def test_parse_arbitrary_text_either_parses_or_raises_path_error(path: str) -> None:
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tui.core.errors import HookbenchError, TemplateError
@@ -148,7 +148,6 @@ def test_header_values_with_line_breaks_are_refused() -> None:
 
 # --------------------------------------------------------------------------- property tests
 
-SETTINGS = settings(max_examples=150, deadline=None)
 XML_CHARS = st.characters(
     blacklist_categories=("Cs",),
     blacklist_characters="\r\ufffe\uffff",
@@ -159,7 +158,6 @@ def _module(method: str, url: str, body: Body | None = None) -> Module:
     return Module(request=Request(method=method, url=url, body=body))
 
 
-@SETTINGS
 @given(st.text())
 @example('"')
 @example("\\")
@@ -174,7 +172,6 @@ def test_property_json_string_round_trips(value: str) -> None:
     assert json.loads(rendered.content.decode("utf-8"))["a"] == value
 
 
-@SETTINGS
 @given(st.text(alphabet=XML_CHARS))
 @example("]]>")
 @example("&amp;")
@@ -188,7 +185,6 @@ def test_property_xml_text_round_trips(value: str) -> None:
     assert (ET.fromstring(rendered.content).text or "") == value
 
 
-@SETTINGS
 @given(st.text())
 @example("a&b=c")
 @example("+ %20 #frag ?x")

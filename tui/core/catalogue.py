@@ -37,7 +37,7 @@ _CATALOGUE: dict[str, tuple[str, ...]] = {
 
 TYPES: tuple[str, ...] = ("variable", "source", "details", "routing", "linked_id", "advanced")
 
-_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
 def slug(label: str) -> str:
@@ -61,7 +61,7 @@ def target_problem(kind: str, target: str) -> str | None:
     if kind not in TYPES:
         return f"unknown type {kind!r}; expected one of {', '.join(TYPES)}"
     if kind in FREE_TYPES:
-        if not _NAME_RE.match(target):
+        if not _NAME_RE.fullmatch(target):
             return (
                 f"target {target!r} is not a usable variable name "
                 "(letters, digits, _ and -, not starting with a digit)"

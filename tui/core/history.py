@@ -39,6 +39,7 @@ from tui.core.history_record import (
     masked_places,
     record_text,
 )
+from tui.core.names import control_problem
 
 if TYPE_CHECKING:
     from tui.core.model import Module
@@ -49,9 +50,9 @@ __all__ = ["History", "HistoryWarning", "RecordSummary", "folder_key", "history_
 DEFAULT_KEEP = 1000
 HISTORY_DIR_ENV = "HOOKBENCH_HISTORY_DIR"
 HISTORY_KEEP_ENV = "HOOKBENCH_HISTORY_KEEP"
-RECORD_NAME = re.compile(r"^\d{8}T\d{6}\.\d{6}Z-\d+-[0-9a-f]{4}\.toml$")
-_ID_TEXT = re.compile(r"^\d[0-9A-Za-z.\-]*$")
-_TEMP_NAME = re.compile(r"^\.\d{8}T\d{6}\.\d{6}Z-\d+-[0-9a-f]{4}\.toml\..+\.tmp$")
+RECORD_NAME = re.compile(r"\d{8}T\d{6}\.\d{6}Z-\d+-[0-9a-f]{4}\.toml")
+_ID_TEXT = re.compile(r"\d[0-9A-Za-z.\-]*")
+_TEMP_NAME = re.compile(r"\.\d{8}T\d{6}\.\d{6}Z-\d+-[0-9a-f]{4}\.toml\..+\.tmp")
 _STALE_TEMP_SECONDS = 3600
 _MAX_HEADER_BYTES = 256 * 1024
 _HEADER_BYTES = HEADER_PREFIX.encode("ascii")
@@ -206,7 +207,7 @@ class History:
         cutoff = _time.time() - _STALE_TEMP_SECONDS
         with contextlib.suppress(OSError), os.scandir(self.root) as entries:
             for entry in entries:
-                if _TEMP_NAME.match(entry.name):
+                if _TEMP_NAME.fullmatch(entry.name):
                     with contextlib.suppress(OSError):
                         if entry.stat().st_mtime < cutoff:
                             os.unlink(entry.path)
@@ -221,7 +222,7 @@ class History:
             return []
         except OSError as exc:
             raise HistoryError(f"{self.root}: cannot list the history folder: {exc.strerror or exc}") from exc
-        names = [name for name in names if RECORD_NAME.match(name)]
+        names = [name for name in names if RECORD_NAME.fullmatch(name)]
         names.sort(reverse=True)
         return names
 
@@ -306,8 +307,11 @@ class History:
 
     def resolve_id(self, text: str) -> str:
         """The record id for `text`: the id itself, its file name, or an unambiguous prefix of it."""
+        problem = control_problem(text)
+        if problem:
+            raise HistoryError(f"history id in {self.root}: {problem}")
         wanted = text.strip().removesuffix(".toml")
-        if not _ID_TEXT.match(wanted):
+        if not _ID_TEXT.fullmatch(wanted):
             raise HistoryError(
                 f"no history record {text!r} in {self.root} (ids look like 20261128T184512.123456Z-4242-ab12)"
             )

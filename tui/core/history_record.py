@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 HEADER_PREFIX = "# hookbench-record v1 "
 MAX_LOGGED_BODY = 1024 * 1024
-_ONLY_ENV = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_-]*\s+)?(?:\{\{\s*env\.[A-Za-z_][A-Za-z0-9_.\-]*\s*\}\})+$")
+_ONLY_ENV = re.compile(r"(?:[A-Za-z][A-Za-z0-9_-]*\s+)?(?:\{\{\s*env\.[A-Za-z_][A-Za-z0-9_.\-]*\s*\}\})+")
 _MIN_SECRET = 3  # mask_text ignores shorter values: masking "a" would shred the record
 
 
@@ -282,10 +282,10 @@ def _stored_header(name: str, value: str, template: str | None, masker: Masker) 
     """A credential header keeps its `Bearer {{env.TOKEN}}` template, or is masked outright."""
     if not is_secret_header(name):
         return masker.restore(value, "raw")
-    if template is not None and _ONLY_ENV.match(template.strip()):
+    if template is not None and _ONLY_ENV.fullmatch(template.strip()):
         return template.strip()
     restored = masker.restore(value, "raw")
-    if _ONLY_ENV.match(restored.strip()):
+    if _ONLY_ENV.fullmatch(restored.strip()):
         return restored.strip()
     return masker.hide(mask_header(name, value))
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -26,7 +26,7 @@ def dumps(data: Mapping[str, Any]) -> str:
 
 def key(name: str) -> str:
     """A bare key when TOML allows it, else a quoted one."""
-    return name if _BARE_KEY.match(name) else basic_string(name)
+    return name if _BARE_KEY.fullmatch(name) else basic_string(name)
 
 
 def basic_string(text: str) -> str:
@@ -45,7 +45,7 @@ def multiline_string(text: str) -> str:
         lambda m: "\n" if m.group(0) == "\n" else _escape_char(m), text.replace("\\", "\\\\")
     )
     # a quote followed by another quote, or one at the very end, could close the string early
-    escaped = re.sub(r'"(?=")|"$', '\\"', escaped)
+    escaped = re.sub(r'"(?=")|"\Z', '\\"', escaped)
     return '"""\n' + escaped + '"""'
 
 

@@ -19,6 +19,8 @@ from tui.core.catalogue import target_problem
 from tui.core.errors import ProfileError
 from tui.core.files import atomic_write_text
 from tui.core.model import CONTENT_TYPES, METHODS, Body, Module, Request, SetVariable
+from tui.core.names import control_problem, shown
+from tui.core.toml_lines import line_of
 
 if TYPE_CHECKING:
     from tomlkit import TOMLDocument
@@ -123,36 +125,19 @@ class _Checker:
 
     def __init__(self, source: str, text: str) -> None:
         self.source = source
-        self.lines = text.splitlines()
+        self.lines = text.split("\n")  # TOML's lines: not split at form feeds or U+2028
 
     def fail(self, key: str, message: str) -> ProfileError:
-        line = self._line_of(key)
+        line = line_of(self.lines, key)
         where = f" (line {line})" if line else ""
-        return ProfileError(f"{self.source}: {key}: {message}{where}")
+        return ProfileError(f"{self.source}: {shown(key)}: {message}{where}")
 
-    def _line_of(self, dotted: str) -> int | None:
-        """Best-effort line of the key or table `dotted` names (`set_variables[1].target`).
-
-        Each line gets the address an error would use for it; the first match wins.
-        """
-        table, seen = "", dict[str, int]()
-        for number, raw in enumerate(self.lines, start=1):
-            line = raw.strip()
-            header = re.match(r"^(\[\[?)\s*([^\]]+?)\s*\]", line)
-            if header:
-                table = header.group(2).replace('"', "").replace(" ", "")
-                if header.group(1) == "[[":  # an array of tables: the nth one is `name[n]`
-                    seen[table] = seen.get(table, -1) + 1
-                    table = f"{table}[{seen[table]}]"
-                address = table
-            else:
-                key = re.match(r'^"?([^"=\s]+)"?\s*=', line)
-                if key is None:
-                    continue
-                address = f"{table}.{key.group(1)}" if table else key.group(1)
-            if address == dotted:
-                return number
-        return None
+    def name(self, name: str, dotted: str) -> str:
+        """`name` when it is one line of printable text; a ProfileError at `dotted` when not."""
+        problem = control_problem(name)
+        if problem:
+            raise self.fail(dotted, problem)
+        return name
 
     def table(self, data: Mapping[str, Any], key: str, dotted: str) -> Mapping[str, Any]:
         value = data.get(key, {})
@@ -180,7 +165,7 @@ class _Checker:
         for name, value in table.items():
             if isinstance(value, bool) or not isinstance(value, (str, int, float)):
                 raise self.fail(f"{dotted}.{name}", f"must be a string, not {_kind(value)}")
-            pairs.append((str(name), str(value)))
+            pairs.append((self.name(str(name), f"{dotted}.{name}"), str(value)))
         return tuple(pairs)
 
 
@@ -205,17 +190,23 @@ def module_from_data(
     if expect is not None and expect not in EXPECTS:
         raise check.fail("routes.expect", f"must be 'success' or 'failure', not {expect!r}")
     return Module(
-        name=check.string(data, "name", "name", default_name) or default_name,
+        name=_optional_name(check, data, "name", "name") or default_name,
         description=check.string(data, "description", "description", "") or "",
         request=request,
         set_variables=rows,
-        failure_variable=check.string(on_failure, "variable", "on_failure.variable"),
+        failure_variable=_optional_name(check, on_failure, "variable", "on_failure.variable"),
         failure_value=check.string(on_failure, "value", "on_failure.value"),
-        route_success=check.string(routes, "success", "routes.success"),
-        route_failure=check.string(routes, "failure", "routes.failure"),
+        route_success=_optional_name(check, routes, "success", "routes.success"),
+        route_failure=_optional_name(check, routes, "failure", "routes.failure"),
         expect=expect,
         variables=_flatten_variables(check, check.table(data, "variables", "variables"), "variables"),
     )
+
+
+def _optional_name(check: _Checker, data: Mapping[str, Any], key: str, dotted: str) -> str | None:
+    """A string naming something (a variable, a profile): one line of printable text, if given."""
+    value = check.string(data, key, dotted)
+    return check.name(value, dotted) if value is not None else None
 
 
 def _request(check: _Checker, data: Mapping[str, Any]) -> Request:
@@ -283,7 +274,7 @@ def _set_variables(check: _Checker, rows: object) -> tuple[SetVariable, ...]:
         target = check.string(row, "target", f"{key}.target")
         if not target:
             raise check.fail(f"{key}.target", "is missing; name the variable that receives the value")
-        problem = target_problem(kind, target)
+        problem = target_problem(kind, check.name(target, f"{key}.target"))
         if problem:
             raise check.fail(f"{key}.type" if "type" in problem[:12] else f"{key}.target", problem)
         result.append(SetVariable(name=name, type=kind, target=target))
@@ -296,7 +287,7 @@ def _flatten_variables(
     """`[variables]` may nest (`[variables.source] email = …`): flatten to `source.email`."""
     pairs: list[tuple[str, str]] = []
     for name, value in table.items():
-        full = f"{prefix}{name}"
+        full = f"{prefix}{check.name(name, f'{dotted}.{name}')}"
         if isinstance(value, Mapping):
             pairs.extend(_flatten_variables(check, value, f"{dotted}.{name}", f"{full}."))
         elif isinstance(value, bool):

@@ -15,6 +15,7 @@ from xml.parsers import expat
 
 from tui.core.errors import BodyError, TemplateError
 from tui.core.model import Module
+from tui.core.names import control_problem
 from tui.core.secrets import MASK, mask_text
 from tui.core.template import (
     encode_for_header,
@@ -133,8 +134,14 @@ def render_request(module: Module, variables: Variables, *, base_dir: Path | Non
 
 
 def _check_headers(headers: tuple[tuple[str, str], ...]) -> None:
-    """HTTP headers are ASCII; a mask (••••••) left from a history record is the usual culprit."""
+    """HTTP headers are ASCII; a mask (••••••) left from a history record is the usual culprit.
+
+    A header name filled from a placeholder is checked again: a line break in it would forge a header.
+    """
     for name, value in headers:
+        problem = control_problem(name)
+        if problem:
+            raise TemplateError(f"header {problem}")
         if not value.isascii():
             hint = " — a masked secret: type it again or use {{env.NAME}}" if MASK in value else ""
             raise TemplateError(

@@ -86,13 +86,13 @@ def render(text: str, lookup: Lookup, *, where: str, encode: Encoder | None = No
 
 # --- encoders: a value is encoded for where it lands ------------------------------------
 
-_ORIGIN = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?(?://)?[^/?#]*$")
+_ORIGIN = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:)?(?://)?[^/?#]*")
 
 
 def encode_for_url(value: str, template: str, position: int) -> str:
     """Raw in the scheme/host part (so `{{base_url}}` works); percent-encoded after it."""
     before = PLACEHOLDER.sub("", template[:position])
-    if _ORIGIN.match(before):
+    if _ORIGIN.fullmatch(before):
         return value
     return quote(value, safe="")
 

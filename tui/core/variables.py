@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.errors import TemplateError
+from tui.core.names import control_problem, shown
+from tui.core.toml_lines import line_of
 
 ENV_PREFIX = "env."
 
@@ -63,18 +65,29 @@ def parse_assignment(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
         raise TemplateError(f"--var {text!r}: expected NAME=VALUE")
+    problem = control_problem(name.strip(" "))
+    if problem:
+        raise TemplateError(f"--var: {problem}")
     return name.strip(), value
 
 
 def read_vars_file(path: Path) -> dict[str, str]:
     """A TOML file of values; nested tables give dotted names (`[source] email` → source.email)."""
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except OSError as exc:
         raise TemplateError(f"--vars-file {path}: cannot read: {exc.strerror or exc}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise TemplateError(f"--vars-file {path}: invalid TOML: {exc}") from exc
-    return flatten_values(data)
+    values = flatten_values(data)
+    for name in values:
+        problem = control_problem(name)
+        if problem:
+            line = line_of(text.split("\n"), name)
+            where = f" (line {line})" if line else ""
+            raise TemplateError(f"--vars-file {path}: {shown(name)}: {problem}{where}")
+    return values
 
 
 def flatten_values(data: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
@@ -97,17 +110,17 @@ def as_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-_ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*?)\s*$")
+_ENV_LINE = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*?)\s*")
 
 
-_QUOTED = re.compile(r"""^(["'])(.*?)(?<!\\)\1\s*(?:#.*)?$""")
+_QUOTED = re.compile(r"""(["'])(.*?)(?<!\\)\1\s*(?:#.*)?""")
 
 
 def _env_value(raw: str) -> str:
     """`"a b" # note` → `a b`; `plain # note` → `plain`; `\\n` and `\\"` unescaped in double quotes."""
-    quoted = _QUOTED.match(raw)
+    quoted = _QUOTED.fullmatch(raw)
     if quoted is None:
-        return re.sub(r"\s+#.*$", "", raw)
+        return re.sub(r"\s+#.*", "", raw)
     quote, value = quoted.groups()
     if quote == '"':
         value = value.replace("\\n", "\n").replace('\\"', '"')
@@ -115,16 +128,27 @@ def _env_value(raw: str) -> str:
 
 
 def read_env_file(path: Path) -> dict[str, str]:
-    """A `.env` file: `NAME=value` lines, optional `export`, quotes and `#` comments."""
+    """A `.env` file: `NAME=value` lines, optional `export`, quotes and `#` comments.
+
+    Lines end at `\\n` (or `\\r\\n`) only, as in an editor: a stray `\\r`, form feed or other
+    control character inside a line is part of it, so a name holding one is refused.
+    """
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        text = Path(path).read_bytes().decode("utf-8")  # no newline translation: a lone \r stays
     except OSError as exc:
         raise TemplateError(f"--env-file {path}: cannot read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise TemplateError(f"--env-file {path}: not a UTF-8 text file ({exc.reason})") from exc
     values: dict[str, str] = {}
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        match = _ENV_LINE.match(line)
+        name_part = line.partition("=")[0].strip(" \t").removeprefix("export").strip(" \t")
+        problem = control_problem(name_part)
+        if problem:
+            raise TemplateError(f"--env-file {path}: line {number}: {problem}")
+        match = _ENV_LINE.fullmatch(line)
         if match is None:
             raise TemplateError(f"--env-file {path}: line {number}: expected NAME=value")
         name, value = match.groups()
