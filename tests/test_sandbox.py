@@ -371,7 +371,8 @@ def test_drip_sends_headers_first_then_the_body(client: httpx.Client) -> None:
 
 def test_drip_survives_a_client_hanging_up(client: httpx.Client) -> None:
     with client.stream("GET", "/fault/drip", params={"seconds": "0.5", "bytes": "50"}) as response:
-        assert next(response.iter_raw()) == b"*"
+        first = next(response.iter_raw())  # one drip, or two when the machine is busy
+        assert first and set(first) == {ord("*")}
     assert client.get("/users").status_code == 200
 
 

@@ -125,7 +125,10 @@ async def test_save_reload_keeps_row_and_hand_written_comments(make_app, tmp_pat
     # and the app reads it back with the row in place
     app2 = make_app(tmp_path, profile)
     async with app2.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        for _ in range(100):  # the panel is mounted lazily; a busy machine takes a while
+            if app2.workbench.query(SetVariablesPanel):
+                break
+            await pilot.pause(0.05)
         assert [r.name for r in app2.workbench.query_one(SetVariablesPanel).rows] == [
             "users.0.title",
             "users.0.name",
