@@ -4,7 +4,8 @@ Each command lives in its own module there, with `register(subparsers)` and `run
 Headless commands must start fast over SSH, so registering imports nothing heavy and nothing
 of Textual; the app is imported only by the commands that open it. Data goes to stdout,
 diagnostics to stderr, and errors become exit codes here, in one place: 0 success route,
-1 failure route, 2 usage, profile, template or send errors, 130 interrupted.
+1 failure route, 2 usage, profile, template or send errors, 3 drift (`diff`, `check`),
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui.commands import app, flow, history, paths, run, sandbox
+from tui.commands import app, check, diff, flow, history, paths, run, sandbox
 from tui.commands.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_SUCCESS
 from tui.core.errors import HookbenchError
 
@@ -32,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.set_defaults(handler=app.run)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for command in (run, paths, sandbox, app, flow, history):
+    for command in (run, paths, sandbox, app, flow, history, diff, check):
         command.register(commands)
     return parser
 

@@ -80,16 +80,19 @@ class SandboxState:
 
     subscribers: dict[str, _Json]
     emails_sent: list[_Json]
+    drift: bool
+    """When on, /users and /subscribers answer in a changed shape, as a vendor's new release might."""
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.reset()
 
     def reset(self) -> None:
-        """Restore the two initial subscribers and forget sent e-mails."""
+        """Restore the two initial subscribers, forget sent e-mails, switch drift off."""
         with self.lock:
             self.subscribers = {s["id"]: copy.deepcopy(s) for s in _INITIAL_SUBSCRIBERS}
             self.emails_sent = []
+            self.drift = False
             self._ids = itertools.count(len(self.subscribers) + 1)
 
     def find(self, email: str | None) -> list[_Json]:
@@ -329,7 +332,17 @@ def _list_subscribers(request: _Request) -> _Response:
     found = request.state.find(email)
     if email is not None and not found:
         return _json(404, {"subscribers": [], "error": f"no subscriber with email {email}"})
+    if request.state.drift:
+        found = [_drifted_subscriber(s) for s in found]
     return _json(200, {"subscribers": found})
+
+
+def _drifted_subscriber(subscriber: _Json) -> _Json:
+    """The names moved under `name`, tags became objects: what a vendor's v2 might send."""
+    drifted = {k: v for k, v in subscriber.items() if k not in ("first_name", "last_name", "tags")}
+    drifted["name"] = {"first": subscriber["first_name"], "last": subscriber["last_name"]}
+    drifted["tags"] = [{"label": tag} for tag in subscriber["tags"]]
+    return drifted
 
 
 def _get_subscriber(request: _Request) -> _Response:
@@ -354,6 +367,12 @@ def _delete_subscriber(request: _Request) -> _Response:
 
 
 def _list_users(request: _Request) -> _Response:
+    if request.state.drift:  # `title` renamed, ids as strings, a paging object
+        users = [
+            {**{k: v for k, v in u.items() if k != "title"}, "id": str(u["id"]), "salutation": u["title"]}
+            for u in _USERS
+        ]
+        return _json(200, {"users": users, "page": {"next": None}})
     return _json(200, {"users": _USERS})
 
 
@@ -377,6 +396,15 @@ def _secure_profile(request: _Request) -> _Response:
 def _admin_reset(request: _Request) -> _Response:
     request.state.reset()
     return _json(200, {"reset": True})
+
+
+def _admin_drift(request: _Request) -> _Response:
+    """`POST /admin/drift?on=true|false`: switch the changed response shapes on or off."""
+    value = (request.arg("on") or "true").strip().lower()
+    if value not in ("true", "false", "1", "0", "on", "off"):
+        raise _ApiError(400, f"on must be true or false, not {value!r}")
+    request.state.drift = value in ("true", "1", "on")
+    return _json(200, {"drift": request.state.drift})
 
 
 def _echo(request: _Request) -> _Response:
@@ -614,6 +642,7 @@ _ROUTES: tuple[tuple[str, str, _Endpoint], ...] = (
     ("GET", r"/secure/profile", _secure_profile),
     ("POST", r"/emails/discount", _send_discount),
     ("POST", r"/admin/reset", _admin_reset),
+    ("POST", r"/admin/drift", _admin_drift),
     (_ANY, r"/echo", _echo),
     ("GET", r"/records", _records),
     (_ANY, r"/fault/delay", _delay),

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from tui.core.variables import Variables
 
 EXIT_SUCCESS, EXIT_FAILURE_ROUTE, EXIT_ERROR = 0, 1, 2
+EXIT_DRIFT = 3  # `diff` and `check`: the response's shape changed, or a Set Variables row broke
 EXIT_INTERRUPTED = 130
 
 

@@ -29,6 +29,7 @@ from tui.core.secrets import mask_text
 
 if TYPE_CHECKING:
     from tui.core.flows import FlowGraph, FlowResult, StepPreview, StepResult
+    from tui.core.recorded import OfflineRunner
 
 # Repeated from tui.core.flows so that building the parser (every `hookbench` command) does
 # not import the flow engine; tests/cli/test_flow_cli.py checks the two agree.
@@ -59,8 +60,15 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help=f"stop a flow that runs more steps than this, e.g. a loop (default {DEFAULT_MAX_STEPS})",
     )
-    parser.add_argument(
+    no_network = parser.add_mutually_exclusive_group()
+    no_network.add_argument(
         "--dry-run", action="store_true", help="print the route graph and each rendered request; send nothing"
+    )
+    no_network.add_argument(
+        "--offline",
+        action="store_true",
+        help="send nothing: each step is judged against the newest record of its profile with the same "
+        "method and URL",
     )
     parser.add_argument(
         "--no-history", action="store_true", help="leave no record of the steps in the history"
@@ -81,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
             previews = preview_flow(graph, variables)
             print(format_dry_run(graph, previews))
             return _dry_run_verdict(previews)
-        result = _run(graph, variables, steps, quiet=args.json, record=not args.no_history)
+        runner = _offline_runner(graph) if args.offline else None
+        result = _run(graph, variables, steps, quiet=args.json, record=not args.no_history, runner=runner)
     except HookbenchError as exc:
         if args.junit and not args.dry_run:
             from tui.core.junit import write_junit
@@ -94,34 +103,59 @@ def run(args: argparse.Namespace) -> int:
 
         write_junit(args.junit, suite, result.steps)
     if args.json:
-        print(json.dumps(flow_json(result), ensure_ascii=False, indent=2))
+        data = flow_json(result)
+        if runner is not None:
+            data["sent"] = False
+            for step, recorded in zip(data["steps"], runner.used):
+                step["record"] = recorded.id
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(format_summary(result))
     return EXIT_SUCCESS if result.ok else EXIT_FAILURE_ROUTE
 
 
+def _offline_runner(graph: FlowGraph) -> OfflineRunner:
+    from tui.core.history import History
+    from tui.core.recorded import OfflineRunner
+
+    return OfflineRunner(History.for_profiles(graph.entry_node.path.resolve().parent))
+
+
 def _run(
-    graph: FlowGraph, variables: Any, steps: list[StepResult], *, quiet: bool, record: bool = True
+    graph: FlowGraph,
+    variables: Any,
+    steps: list[StepResult],
+    *,
+    quiet: bool,
+    record: bool = True,
+    runner: OfflineRunner | None = None,
 ) -> FlowResult:
     """Run the flow, printing each step as it completes unless the output is JSON.
 
-    Each step is recorded in history like any run (unless --no-history).
+    Each step is recorded in history like any run (unless --no-history); offline steps
+    (`runner`) sent nothing, so they are not recorded.
     """
-    from tui.commands.history import record_run
+    from tui.commands.history import local_time, record_run
     from tui.core.flows import run_flow_sync
 
     width = max(len(stem) for stem in graph.nodes)
     if not quiet:
-        print(f"flow {graph.entry} ({graph.entry_node.path})", flush=True)
+        offline = (
+            " — offline: nothing is sent, each step is judged against a history record" if runner else ""
+        )
+        print(f"flow {graph.entry} ({graph.entry_node.path}){offline}", flush=True)
 
     def on_step(step: StepResult) -> None:
         steps.append(step)
         if not quiet:
             print(format_step(step, width), flush=True)
-        if record:
+            if runner is not None:
+                used = runner.used[-1]
+                print(f"      (history record {used.id}, recorded {local_time(used.time)})", flush=True)
+        if record and runner is None:
             record_run(step.path, step.module, step.result)
 
-    return run_flow_sync(graph, variables, on_step=on_step)
+    return run_flow_sync(graph, variables, on_step=on_step, runner=runner)
 
 
 def _dry_run_verdict(previews: tuple[StepPreview, ...]) -> int:

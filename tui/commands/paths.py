@@ -1,6 +1,7 @@
 """`hookbench paths [FILE]`: every leaf of a JSON or XML document as `path = value`.
 
-Lines are written in batches, so a pipe into `head` or `grep` sees output early.
+Lines are written in batches, so a pipe into `head` or `grep` sees output early. With
+`--shape`, one line per path with list indices collapsed to `*`: `users.*.title  string  (2)`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ def register(subparsers: Any) -> None:
         "paths", help="print every leaf of a JSON or XML document as `path = value`"
     )
     parser.add_argument("file", nargs="?", default="-", help="file to read, or - for stdin")
+    parser.add_argument(
+        "--shape",
+        action="store_true",
+        help="one line per path with list indices collapsed to *: its type(s) and how often it occurs",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -39,6 +45,12 @@ def run(args: argparse.Namespace) -> int:
         name = args.file
     document = parse_document(raw, name)
     out = sys.stdout
+    if args.shape:
+        from tui.core.shape import format_shape, shape_of
+
+        out.write("".join(line + "\n" for line in format_shape(shape_of(document))))
+        out.flush()
+        return EXIT_SUCCESS
     batch: list[str] = []
     for path, value in iter_leaves(document):
         batch.append(format_leaf_line(path, value))

@@ -1,7 +1,8 @@
 """`hookbench run PROFILE`: send a profile's request, print the route and the variables it set.
 
 Exit 0 on the success route, 1 on the failure route; errors (profile, template, send) are
-raised as HookbenchError and mapped to exit 2 by `tui.cli.main`.
+raised as HookbenchError and mapped to exit 2 by `tui.cli.main`. With `--from-history ID|last`
+nothing is sent: the module is judged against a recorded response, with the same output.
 """
 
 from __future__ import annotations
@@ -9,9 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.commands.common import EXIT_FAILURE_ROUTE, EXIT_SUCCESS, add_variable_options, size
+
+if TYPE_CHECKING:
+    from tui.core.model import Module
 
 
 def register(subparsers: Any) -> None:
@@ -20,7 +24,13 @@ def register(subparsers: Any) -> None:
     parser.add_argument("profile", type=Path)
     add_variable_options(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--dry-run", action="store_true", help="print the rendered request; send nothing")
+    offline = parser.add_mutually_exclusive_group()
+    offline.add_argument("--dry-run", action="store_true", help="print the rendered request; send nothing")
+    offline.add_argument(
+        "--from-history",
+        metavar="ID|last",
+        help="send nothing: judge the module against a recorded response (`last`: this profile's newest)",
+    )
     parser.add_argument(
         "--max-body",
         type=size,
@@ -48,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
 
         print(format_request(render_request(module, variables, base_dir=base_dir)))
         return EXIT_SUCCESS
+    if args.from_history:
+        return offline(args, module)
     from tui.commands.output import format_result, result_json
     from tui.core.run import run_module_sync
 
@@ -63,4 +75,28 @@ def run(args: argparse.Namespace) -> int:
         from tui.commands.history import record_run
 
         record_run(args.profile, module, result)
+    return EXIT_SUCCESS if result.ok else EXIT_FAILURE_ROUTE
+
+
+def offline(args: argparse.Namespace, module: Module) -> int:
+    """Judge the module against a record of this profile's history; nothing is sent or recorded."""
+    from tui.commands.history import local_time
+    from tui.commands.output import format_result, result_json
+    from tui.core.history import History
+    from tui.core.recorded import judge_recorded, read_response, resolve_record
+
+    history = History.for_profiles(args.profile.resolve().parent)
+    record_id = resolve_record(history, args.from_history, profile=args.profile.stem)
+    recorded = read_response(history, record_id)
+    result = judge_recorded(module, recorded)
+    if args.json:
+        data = {**result_json(result), "sent": False, "record": record_id, "recorded": recorded.time}
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        whose = f", a record of {recorded.profile}" if recorded.profile != args.profile.stem else ""
+        print(
+            f"offline: nothing was sent; judged against history record {record_id} "
+            f"(recorded {local_time(recorded.time)}{whose})"
+        )
+        print(format_result(module, result))
     return EXIT_SUCCESS if result.ok else EXIT_FAILURE_ROUTE

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.core.errors import BodyError, FlowError, TemplateError
+from tui.core.errors import BodyError, FlowError, HistoryError, TemplateError
 from tui.core.exchange import DEFAULT_MAX_BODY
 from tui.core.model import Module
 from tui.core.profile import read_module
@@ -174,6 +174,8 @@ class FlowResult:
 
 
 StepCallback = Callable[[StepResult], "Awaitable[None] | None"]
+StepRunner = Callable[[str, Module, Variables], Awaitable[RunResult]]
+"""Runs one step (stem, module, variables in force) instead of sending it: `flow --offline`."""
 
 
 # --- planning --------------------------------------------------------------------------
@@ -263,11 +265,12 @@ def _layout(
 async def run_flow(
     entry: Path | FlowGraph,
     variables: Variables,
-    clients: Clients,
+    clients: Clients | None,
     *,
     max_steps: int | None = None,
     on_step: StepCallback | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY,
+    runner: StepRunner | None = None,
 ) -> FlowResult:
     """Run the entry, then whichever profile its route names, until a route is absent.
 
@@ -275,18 +278,23 @@ async def run_flow(
     step as it completes (it may be async), so a caller can print or record it before the
     next request goes out. A step that cannot be rendered stops the flow with the same
     error type, naming the step; exceeding `max_steps` is a FlowError naming the loop.
+    `runner` replaces sending (offline flows judge recorded responses; `clients` may be None).
     """
     graph = (
         entry if isinstance(entry, FlowGraph) else plan_flow(entry, max_steps=max_steps or DEFAULT_MAX_STEPS)
     )
     limit = max_steps or graph.max_steps
+    if runner is None:
+        if clients is None:
+            raise ValueError("run_flow needs clients to send, or a runner")
+        runner = _sender(clients, graph, max_body_bytes)
     steps: list[StepResult] = []
     chain = variables
     current: str | None = graph.entry
     while current is not None:
         if len(steps) >= limit:
             raise _runaway(graph, steps, current, limit)
-        step = await _run_step(graph.nodes[current], len(steps) + 1, chain, clients, max_body_bytes)
+        step = await _run_step(graph.nodes[current], len(steps) + 1, chain, runner)
         steps.append(step)
         chain = chain.with_published(step.published)
         if on_step is not None:
@@ -304,11 +312,15 @@ def run_flow_sync(
     max_steps: int | None = None,
     on_step: StepCallback | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY,
+    runner: StepRunner | None = None,
 ) -> FlowResult:
     """`run_flow` for callers without an event loop (the headless CLI), with its own clients."""
-    from tui.core.send import Clients
 
     async def _run() -> FlowResult:
+        if runner is not None:  # nothing is sent: no clients, no httpx
+            return await run_flow(entry, variables, None, max_steps=max_steps, on_step=on_step, runner=runner)
+        from tui.core.send import Clients
+
         clients = Clients()
         try:
             return await run_flow(
@@ -320,15 +332,21 @@ def run_flow_sync(
     return asyncio.run(_run())
 
 
-async def _run_step(
-    node: FlowNode, index: int, chain: Variables, clients: Clients, max_body_bytes: int
-) -> StepResult:
+def _sender(clients: Clients, graph: FlowGraph, max_body_bytes: int) -> StepRunner:
+    """The usual runner: send the step's request."""
+
+    async def send(stem: str, module: Module, chain: Variables) -> RunResult:
+        base_dir = graph.nodes[stem].path.parent
+        return await run_module(module, chain, clients, base_dir=base_dir, max_body_bytes=max_body_bytes)
+
+    return send
+
+
+async def _run_step(node: FlowNode, index: int, chain: Variables, runner: StepRunner) -> StepResult:
     started = time.perf_counter()
     try:
-        result = await run_module(
-            node.module, chain, clients, base_dir=node.path.parent, max_body_bytes=max_body_bytes
-        )
-    except (TemplateError, BodyError) as exc:
+        result = await runner(node.stem, node.module, chain)
+    except (TemplateError, BodyError, HistoryError) as exc:
         raise type(exc)(f"flow step {index}, {node.stem} ({node.path}), not sent: {exc}") from exc
     return StepResult(
         index=index,

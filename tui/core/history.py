@@ -24,6 +24,7 @@ import threading
 import time as _time
 import tomllib
 import warnings
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -241,6 +242,15 @@ class History:
             if 0 < limit <= len(found):
                 break
         return found
+
+    def newest(self, accept: Callable[[RecordSummary], bool]) -> RecordSummary | None:
+        """The newest record `accept` takes; records are read newest first, one line each."""
+        self.skipped = []
+        for name in self._names():
+            summary = self._summary(name)
+            if summary is not None and accept(summary):
+                return summary
+        return None
 
     def _summary(self, name: str) -> RecordSummary | None:
         """Fast path: the first line, checked against the file size. Slow path: the whole TOML."""

@@ -214,3 +214,12 @@ def _attachment(field: str, relative: str, base_dir: Path | None) -> Attachment:
         ) from exc
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return Attachment(field=field, filename=path.name, content=content, media_type=media_type)
+
+
+def render_url(template: str, variables: Variables) -> tuple[str, frozenset[str]]:
+    """Only a URL, filled as `render_request` fills it, and the `{{env.*}}` values it used.
+
+    Offline flows match history records by method and URL, and need no credentials for it.
+    """
+    lookup = _RecordingLookup(variables)
+    return render(template, lookup, where="url", encode=encode_for_url), frozenset(lookup.secrets)
