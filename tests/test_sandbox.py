@@ -252,6 +252,26 @@ def test_reset_over_http_and_in_process(client: httpx.Client, fresh_sandbox: San
     assert "sub_3" not in fresh_sandbox.state.subscribers
 
 
+def test_drift_switch_changes_the_shape_of_users_and_subscribers(
+    client: httpx.Client, fresh_sandbox: Sandbox
+) -> None:
+    assert client.post("/admin/drift").json() == {"drift": True}
+    users = client.get("/users").json()
+    assert users["page"] == {"next": None}
+    assert users["users"][0]["id"] == "1" and users["users"][0]["salutation"] == "Ms"
+    assert "title" not in users["users"][0]
+    ada = client.get("/subscribers", params={"email": "ada@example.com"}).json()["subscribers"][0]
+    assert ada["name"] == {"first": "Ada", "last": "Lovelace"} and "first_name" not in ada
+    assert ada["tags"] == [{"label": "vip"}, {"label": "newsletter"}]
+    assert client.post("/admin/drift", params={"on": "maybe"}).status_code == 400
+    assert client.post("/admin/drift", params={"on": "false"}).json() == {"drift": False}
+    assert set(client.get("/users").json()) == {"users"}
+    assert client.get("/users").json()["users"][0]["title"] == "Ms"
+    client.post("/admin/drift", params={"on": "true"})
+    fresh_sandbox.reset()
+    assert fresh_sandbox.state.drift is False
+
+
 def test_unknown_path_and_wrong_method(client: httpx.Client) -> None:
     missing = client.get("/nowhere")
     assert missing.status_code == 404

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tui.core.bulk import gc_paused
 from tui.core.errors import PathError
 from tui.core.model import SetVariable
 from tui.core.paths import iter_leaves, lookup, resolve
@@ -132,6 +133,11 @@ def compare_shapes(
 
 def value_changes(a: Any, b: Any) -> tuple[ValueChange, ...]:
     """Leaves whose value (or JSON type: 1 is not true) differs, then leaves only one side has."""
+    with gc_paused():
+        return _value_changes(a, b)
+
+
+def _value_changes(a: Any, b: Any) -> tuple[ValueChange, ...]:
     before: dict[str, Any] = dict(iter_leaves(a))
     after: dict[str, Any] = dict(iter_leaves(b))
     changes: list[ValueChange] = []

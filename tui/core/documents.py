@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tui.core.bulk import gc_paused
 from tui.core.errors import HookbenchError
 from tui.core.responses import parse_json, parse_xml
 
@@ -15,12 +16,10 @@ def parse_document(raw: bytes, name: str) -> Any:
     except UnicodeDecodeError as exc:
         raise HookbenchError(f"{name}: not UTF-8 text (byte {exc.start}); is it binary?") from exc
     start = text.lstrip()[:1]
-    if start == "<":
-        data, error = parse_xml(text)
-    elif start:
-        data, error = parse_json(text)
-    else:
+    if not start:
         raise HookbenchError(f"{name}: empty document")
+    with gc_paused():
+        data, error = parse_xml(text) if start == "<" else parse_json(text)
     if error:
         raise HookbenchError(f"{name}: {error}")
     return data

@@ -372,7 +372,8 @@ def _response_body(raw: bytes, result: RunResult, masker: Masker, max_body: int)
     kind = result.body.kind if result.body is not None else "text"
     if kind == "binary":
         return {"binary": True, "size": len(raw)}
-    text = masker.hide(raw.decode("utf-8", "replace"))
+    decoded = result.body.text if result.body is not None else None  # honours the charset
+    text = masker.hide(decoded if decoded is not None else raw.decode("utf-8", "replace"))
     encoded = text.encode("utf-8")
     body: dict[str, Any] = {"size": len(raw)}
     if len(encoded) > max_body:

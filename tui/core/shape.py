@@ -19,6 +19,7 @@ from itertools import chain
 from operator import itemgetter
 from typing import Any, Final
 
+from tui.core.bulk import gc_paused
 from tui.core.paths import ROOT_DISPLAY, format_segment, parse_path
 
 __all__ = ["TYPE_ORDER", "WILDCARD", "PathShape", "Shape", "fold_repeats", "format_shape", "shape_of"]
@@ -78,6 +79,11 @@ def _segment(key: Any) -> str:
 
 def shape_of(document: Any) -> Shape:
     """The shape of a parsed JSON or XML document (see the module doc)."""
+    with gc_paused():
+        return _shape_of(document)
+
+
+def _shape_of(document: Any) -> Shape:
     found: dict[str, tuple[set[type], int]] = {}
     stack: list[tuple[str, list[Any]]] = [("", [document])]
     while stack:
