@@ -85,6 +85,11 @@ class HookbenchApp(App[None]):
             "The same, with credentials in clear",
             lambda: self.action_copy_curl(mask=False),
         )
+        yield SystemCommand(
+            "Map against this response",
+            "Show the response of the record highlighted in History (not sent) and map the current module against it",
+            self.workbench.action_map_against,
+        )
         yield SystemCommand("Help", "Keys and dot-path notation", self.workbench.action_help)
 
     def action_copy_curl(self, mask: bool = True) -> None:

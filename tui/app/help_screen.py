@@ -19,8 +19,8 @@ HELP = """\
 | **ctrl+s** | save the profile (a new module asks for a name) |
 | **ctrl+b** | show / hide the profiles pane |
 | **f2** | show / hide the request pane (more room for the response) |
-| **f3** / **f4** | next request tab (Headers, Body, Options, Placeholders) / next response tab (Tree, Raw, Headers, Set Variables, Flow) |
-| **ctrl+p** | command palette: copy as curl (masked or not), help, theme, quit |
+| **f3** / **f4** | next request tab (Headers, Body, Options, Placeholders) / next response tab (Tree, Raw, Headers, Set Variables, Diff, Flow) |
+| **ctrl+p** | command palette: copy as curl (masked or not), map against this response, help, theme, quit |
 | **ctrl+l** | focus the URL |
 | **ctrl+t** | focus the response tree |
 | **f1** | this help |
@@ -75,7 +75,14 @@ act on it. In Raw, **/** finds text in the formatted body.
 | Enter | load the record into the composer, not sent |
 | **r** | replay it |
 | **s** | save it as a profile |
+| **m** | map against this response: the viewer shows it ("recorded …, not sent"), nothing is sent; picking nodes adds rows to the current module, judged live against it |
 | **f5** | reload the list |
+
+## Diff tab
+The response shown against the previous response of the same profile (from the history):
+paths added in green, removed in red, type changes in yellow (list indices collapsed to `*`,
+so a longer list is no change), and the Set Variables rows that resolved before and not now,
+marked ✗.
 
 ## Flow tab
 **r** (or the Run button) runs the flow from this profile along its routes; Enter on a step

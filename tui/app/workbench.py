@@ -11,6 +11,7 @@ import asyncio
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,8 @@ from textual.worker import Worker, WorkerState
 
 from tui.app.widgets.body_editor import BodyEditor
 from tui.app.widgets.composer import Composer
-from tui.app.widgets.history_list import HistoryList
+from tui.app.widgets.diff_view import DiffView
+from tui.app.widgets.history_list import HistoryList, short_time
 from tui.app.widgets.key_values import KeyValueEditor
 from tui.app.widgets.lazy_parts import mounted, part
 from tui.app.widgets.options_form import OptionsForm
@@ -41,6 +43,7 @@ from tui.core.history import History
 from tui.core.model import Module, Request, SetVariable
 from tui.core.paths import parse_path
 from tui.core.profile import Profile, file_stem_for, load_profile, save_profile
+from tui.core.recorded import diff_with_previous, judge_recorded, read_response, record_cutoff
 from tui.core.render import RenderedRequest, render_request
 from tui.core.run import RunResult, judge, run_module
 from tui.core.template import names_in
@@ -90,6 +93,8 @@ class Workbench(Screen[None]):
         self._load_error: str | None = None
         self.shown_step: str | None = None  # the viewer shows a flow step of another module
         self._origin_profile: str | None = None  # the profile a history record came from
+        self._note: str | None = None  # leads the status line: "recorded <time>, not sent"
+        self._before: str | None = None  # the Diff tab compares with records older than this id
         if profile_path is not None:
             try:
                 self.profile = load_profile(profile_path)
@@ -121,6 +126,7 @@ class Workbench(Screen[None]):
                         ),
                         id="tab-vars",
                     ),
+                    TabPane("Diff", DiffView(id="diff-view"), id="tab-diff"),
                     TabPane(
                         "Flow",
                         Static(Text("Save this module to run it as a flow.", style="dim"), id="flow-empty"),
@@ -144,6 +150,8 @@ class Workbench(Screen[None]):
     async def _response_tab(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "tab-flow":
             await self._show_flow()
+        elif event.pane.id == "tab-diff":
+            self._show_diff()
 
     async def _show_flow(self) -> None:
         """The Flow tab follows the current profile (a new module has no flow until saved)."""
@@ -182,6 +190,7 @@ class Workbench(Screen[None]):
         self.result = None
         self.shown_step = None
         self._origin_profile = None
+        self._note = self._before = None
         self.viewer.clear()
         self.call_after_refresh(self._refresh_derived)
         if self.query_one("#response-tabs", TabbedContent).active == "tab-flow":
@@ -237,7 +246,7 @@ class Workbench(Screen[None]):
             return
         result = judge(module, self.result.request, self.result.exchange, self.result.body)
         panel.show_values(result.rows)
-        self.viewer.status.show_result(result)
+        self.viewer.status.show_result(result, self._note)
 
     def _show_title(self, module: Module, *, unsaved: bool) -> None:
         name = module.name if self.profile else "new module"
@@ -288,6 +297,7 @@ class Workbench(Screen[None]):
             return
         profile_path = self.profile.path if self.profile else None
         origin = None if profile_path else self._origin_profile or module.name
+        self._before = record_cutoff(datetime.now(UTC))
         self._send(module, self.current_variables(), profile_path, origin)
 
     @work(exclusive=True, exit_on_error=False, group="send")
@@ -321,15 +331,21 @@ class Workbench(Screen[None]):
             self.app.call_from_thread(self.notify, problem, title="Not recorded", severity="warning")
         self.app.call_from_thread(lambda: self.query_one(HistoryList).refresh_records())
 
-    async def _show_result(self, result: RunResult, *, step: str | None = None) -> None:
-        """Show a run; `step` names the flow step (another module) the response belongs to."""
+    async def _show_result(
+        self, result: RunResult, *, step: str | None = None, note: str | None = None
+    ) -> None:
+        """Show a run; `step` names the flow step (another module) the response belongs to,
+        `note` what the status line leads with (a recorded response says it was not sent)."""
         self.result = result
+        self._note = note
         self.shown_step = step if step != (self.profile.path.stem if self.profile else None) else None
         panel = mounted(self, SetVariablesPanel)
         if panel is not None:
             panel.show_values(None if self.shown_step else result.rows)
-        if self.viewer.show_result(result) and (self.focused is None or self.focused.id == "url"):
+        if self.viewer.show_result(result, note) and (self.focused is None or self.focused.id == "url"):
             self.viewer.focus_tree()
+        if self.query_one("#response-tabs", TabbedContent).active == "tab-diff":
+            self._show_diff()
 
     def action_cancel(self) -> None:
         workers = [w for w in self.workers if w.group == "send" and w.is_running]
@@ -362,6 +378,7 @@ class Workbench(Screen[None]):
         if view.graph is None:
             return
         view.show_running()
+        self._before = record_cutoff(datetime.now(UTC))
         from tui.core.flows import run_flow
 
         def on_step(step: StepResult) -> None:
@@ -416,6 +433,71 @@ class Workbench(Screen[None]):
             self.action_send()
         else:
             self.notify(f"Loaded {record_id} into the composer (not sent). ctrl+r sends it.", timeout=5)
+
+    @on(HistoryList.MapRequested)
+    def _history_map(self, event: HistoryList.MapRequested) -> None:
+        self.map_against(event.record_id)
+
+    def action_map_against(self) -> None:
+        """The palette's "Map against this response": the record highlighted in the History pane."""
+        record_id = self.query_one(HistoryList).highlighted_id
+        if record_id is None:
+            self.notify("Highlight a record in the History pane first (ctrl+b shows it).", severity="warning")
+            return
+        self.map_against(record_id)
+
+    @work(exclusive=True, exit_on_error=False, group="send")
+    async def map_against(self, record_id: str) -> None:
+        """Show a recorded response and judge the current module against it; nothing is sent.
+
+        Clicking nodes then adds rows to the current module, judged live against this response.
+        """
+        try:
+            module = self.collect()
+            recorded = await asyncio.to_thread(read_response, self.history, record_id)
+        except (HookbenchError, ValueError) as exc:
+            self.notify(str(exc), title="Cannot map against this record", severity="error", timeout=10)
+            return
+        result = await asyncio.to_thread(judge_recorded, module, recorded)
+        self._before = recorded.id
+        await self._show_result(result, note=f"recorded {short_time(recorded.time)}, not sent")
+
+    # --- the Diff tab ---------------------------------------------------------------------------
+
+    @work(exclusive=True, exit_on_error=False, group="diff")
+    async def _show_diff(self) -> None:
+        """The response shown against the previous one of the same profile (in a thread)."""
+        view = self.query_one(DiffView)
+        result, profile = self.result, self._diff_profile()
+        body = result.body if result is not None else None
+        if self.shown_step:
+            view.show_message(f"This response is from the flow step {self.shown_step}: open that profile.")
+            return
+        if result is None or body is None or not body.parsed or self._before is None:
+            view.show_message("No JSON or XML response to compare yet: ctrl+r sends.")
+            return
+        if profile is None:
+            view.show_message("Save this module: the Diff compares responses of one profile.")
+            return
+        rows = mounted(self, SetVariablesPanel)
+        before = self._before
+        try:
+            diff, previous = await asyncio.to_thread(
+                diff_with_previous,
+                self.history,
+                profile,
+                before,
+                body,
+                rows.rows if rows is not None else self.module.set_variables,
+            )
+        except HookbenchError as exc:
+            view.show_message(str(exc))
+            return
+        if self.result is result:
+            view.show_diff(diff, f"{previous.id} (recorded {short_time(previous.time)})")
+
+    def _diff_profile(self) -> str | None:
+        return self.profile.path.stem if self.profile else self._origin_profile
 
     @on(HistoryList.SaveAsRequested)
     def _history_save_as(self, event: HistoryList.SaveAsRequested) -> None:

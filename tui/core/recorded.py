@@ -13,14 +13,16 @@ import contextlib
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
+from tui.core.diff import ShapeDiff, diff_documents
 from tui.core.errors import HistoryError, SendError, TemplateError
 from tui.core.exchange import Exchange
 from tui.core.history import History, HistoryWarning, RecordSummary
 from tui.core.model import Module, SetVariable
 from tui.core.render import RenderedRequest, render_url
-from tui.core.responses import DecodedBody, decode_body, media_type_of
+from tui.core.responses import XML, DecodedBody, decode_body, media_type_of
 from tui.core.run import SUCCESS, RunResult, judge, transport_failure
 from tui.core.secrets import mask_text
 from tui.core.variables import Variables
@@ -29,9 +31,11 @@ __all__ = [
     "LAST",
     "OfflineRunner",
     "RecordedResponse",
+    "diff_with_previous",
     "judge_recorded",
     "newest_record",
     "read_response",
+    "record_cutoff",
     "resolve_record",
     "successful",
 ]
@@ -202,6 +206,38 @@ class OfflineRunner:
         self.used.append(recorded)
         request = RenderedRequest(method=method, url=url, headers=(), secrets=secrets)
         return judge_recorded(module, recorded, request)
+
+
+def record_cutoff(moment: datetime) -> str:
+    """The id prefix of a record made at `moment`: every record older than it sorts before it."""
+    moment = moment.astimezone(UTC)
+    return f"{moment:%Y%m%dT%H%M%S}.{moment.microsecond:06d}Z"
+
+
+def diff_with_previous(
+    history: History,
+    profile: str,
+    before: str,
+    body: DecodedBody,
+    rows: tuple[SetVariable, ...] = (),
+) -> tuple[ShapeDiff, RecordedResponse]:
+    """`body` against the newest record of `profile` older than `before` (a record id or cutoff).
+
+    HistoryError says why there is nothing to compare with: no earlier record, or one that
+    kept no JSON or XML body.
+    """
+    found = newest_record(history, profile=profile, accept=lambda summary: summary.id < before)
+    if found is None:
+        raise HistoryError(f"no earlier response of {profile} in the history to compare with")
+    previous = read_response(history, found.id)
+    earlier = previous.decoded()
+    if not earlier.parsed:
+        raise HistoryError(
+            f"the previous response of {profile} (record {found.id}) is not JSON or XML: "
+            f"{earlier.error or earlier.kind}"
+        )
+    xml = earlier.kind == XML and body.kind == XML
+    return diff_documents(earlier.data, body.data, rows=rows, xml=xml), previous
 
 
 def successful(summary: RecordSummary) -> bool:

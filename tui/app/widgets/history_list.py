@@ -1,7 +1,7 @@
-"""The history pane: recorded runs newest first, a filter on top, keys to open, replay, save.
+"""The history pane: recorded runs newest first, a filter on top, keys to open, replay, save, map.
 
-The widget only lists and asks: opening, replaying and saving are the screen's work, so it
-posts `Opened`, `ReplayRequested` and `SaveAsRequested` with the record id and the screen
+The widget only lists and asks: opening, replaying, saving and mapping are the screen's work, so
+it posts `Opened`, `ReplayRequested`, `SaveAsRequested` and `MapRequested` with the record id and the screen
 calls `History.load` / `History.load_for_replay` / `History.save_as_profile`. Listing runs in
 a thread worker; it reads only each record's first line, so it stays fast with 10,000 records.
 """
@@ -51,7 +51,8 @@ def record_label(record: RecordSummary) -> Text:
 
 
 class HistoryList(Vertical):
-    """Recorded runs of one profiles folder; posts `Opened`, `ReplayRequested`, `SaveAsRequested`."""
+    """Recorded runs of one profiles folder; posts `Opened`, `ReplayRequested`, `SaveAsRequested`,
+    `MapRequested`."""
 
     HELP = """\
 ## History
@@ -60,12 +61,15 @@ Every send is recorded (secrets masked). Newest first.
 - Type in the filter to match URL, profile, status or route.
 - **Enter** or click: open the record in the composer (nothing is sent).
 - **r**: replay it. **s**: save it as a profile (masked secrets must be re-entered).
+- **m**: map against this response: the viewer shows it (not sent) and the current module's
+  rows are judged against it.
 - **/**: back to the filter. **f5**: reload.
 """
 
     BINDINGS = [
         Binding("r", "replay", "Replay"),
         Binding("s", "save_as", "Save as profile"),
+        Binding("m", "map_against", "Map against"),
         Binding("slash", "focus_filter", "Filter"),
         Binding("f5", "reload", "Reload"),
         Binding("down", "focus_list", "To the list", show=False),
@@ -89,6 +93,9 @@ Every send is recorded (secrets masked). Newest first.
 
     class SaveAsRequested(_RecordMessage):
         """`s` on a record: ask for a name and save it as a profile."""
+
+    class MapRequested(_RecordMessage):
+        """`m` on a record: show its response and judge the current module against it."""
 
     def __init__(
         self,
@@ -191,6 +198,10 @@ Every send is recorded (secrets masked). Newest first.
     def action_save_as(self) -> None:
         if (record_id := self.highlighted_id) is not None:
             self.post_message(self.SaveAsRequested(self, record_id))
+
+    def action_map_against(self) -> None:
+        if (record_id := self.highlighted_id) is not None:
+            self.post_message(self.MapRequested(self, record_id))
 
     def action_focus_filter(self) -> None:
         self._filter.focus()

@@ -105,10 +105,10 @@ class ResponseViewer(Vertical):
         self.status.show_idle("Cancelled — nothing was received")
         self.response_tree.show_message("(cancelled — ctrl+r sends again)")
 
-    def show_result(self, result: RunResult) -> bool:
-        """Show a run's outcome; True when there is a tree to browse."""
+    def show_result(self, result: RunResult, note: str | None = None) -> bool:
+        """Show a run's outcome (`note` leads the status line); True when there is a tree to browse."""
         self.forget_picked()
-        self.status.show_result(result)
+        self.status.show_result(result, note)
         body = self._body = result.body
         self._raw_pending = None
         if result.exchange is None or body is None:

@@ -21,8 +21,12 @@ class StatusLine(Static):
         url = mask_text(request.url, request.secrets)
         self.update(Text(f"Sending {request.method} {url} …  (Esc cancels)", style="italic"))
 
-    def show_result(self, result: RunResult) -> None:
+    def show_result(self, result: RunResult, note: str | None = None) -> None:
+        """The outcome; `note` leads the line (`recorded 11-28 19:45:12, not sent`)."""
         text = Text()
+        if note:
+            text.append(f" {note} ", "bold black on yellow")
+            text.append(" · ")
         exchange = result.exchange
         if exchange is not None:
             code_style = (
