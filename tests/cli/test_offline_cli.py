@@ -290,6 +290,7 @@ def test_diff_of_records_lists_the_profiles_broken_rows(fresh_sandbox: Sandbox, 
     assert "broken Set Variables rows (resolve in A, not in B):" in lines
     assert any(line.startswith("  users.0.title → {{title}}: no value at 'users.0.title'") for line in lines)
 
+    assert hookbench("diff", "last~1", "last", "--profiles", profiles).stdout == done.stdout
     again = hookbench("diff", older[:20], newest, "--profile", users, "--json")
     assert again.returncode == 3
     assert [row["publishes"] for row in json.loads(again.stdout)["broken_rows"]] == ["title"]
@@ -354,3 +355,18 @@ def test_check_with_a_baseline_without_body_is_a_configuration_error(
     assert done.returncode == 2
     assert "log_response_body was off" in done.stderr
     assert len(History.for_profiles(profiles).list()) == 1  # refused before sending
+
+
+def test_check_takes_the_shared_variable_options_run_takes() -> None:
+    """`check` gets every option `add_variable_options` offers (environments included, once added)."""
+    import argparse
+
+    from tui.cli import build_parser
+    from tui.commands.common import add_variable_options
+
+    shared = argparse.ArgumentParser()
+    add_variable_options(shared)
+    wanted = {option for action in shared._actions for option in action.option_strings} - {"-h", "--help"}
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    check = {option for action in commands.choices["check"]._actions for option in action.option_strings}
+    assert wanted and wanted <= check

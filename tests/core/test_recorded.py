@@ -85,6 +85,10 @@ def test_last_and_the_newest_successful_record_of_a_profile(sandbox: Sandbox, tm
     assert resolve_record(history, "last") == other
     assert resolve_record(history, "LAST", profile="users") == failed
     assert resolve_record(history, failed[:24]) == failed
+    assert resolve_record(history, "last~1") == failed
+    assert resolve_record(history, "last~1", profile="users") == ok
+    with pytest.raises(HistoryError, match="fewer than 3 history records of users"):
+        resolve_record(history, "last~2", profile="users")
     found = newest_record(history, profile="users", accept=successful)
     assert found is not None and found.id == ok
     with pytest.raises(HistoryError, match="no history record of nobody"):

@@ -1,6 +1,7 @@
 """`hookbench diff A B`: what changed between two responses — shape, values, broken rows.
 
-A and B are history record ids (or unambiguous prefixes), `last`, files, or `-` (stdin).
+A and B are history record ids (or unambiguous prefixes), `last` (`last~N`: N records before
+it), files, or `-` (stdin).
 Exit 0 same shape, 3 drift (shape changed, or a Set Variables row that resolved in A no
 longer does in B), 2 bad input (raised as HookbenchError, mapped by `tui.cli.main`).
 """
@@ -30,11 +31,12 @@ def register(subparsers: Any) -> None:
         "diff",
         help="compare two responses (history records, files or -): shape, values, broken rows",
         description="Compare response A with response B. Each is a history record id (or an "
-        "unambiguous prefix), `last`, a JSON or XML file, or - for stdin. Exit 0 same shape, 3 "
+        "unambiguous prefix), `last` (newest; of --profile P if given), `last~N` (N records before "
+        "it), a JSON or XML file, or - for stdin. Exit 0 same shape, 3 "
         "different shape or broken Set Variables rows, 2 bad input.",
     )
-    parser.add_argument("a", metavar="A", help="record id, last, file or -")
-    parser.add_argument("b", metavar="B", help="record id, last, file or -")
+    parser.add_argument("a", metavar="A", help="record id (or prefix), last, last~N, file or -")
+    parser.add_argument("b", metavar="B", help="record id (or prefix), last, last~N, file or -")
     parser.add_argument(
         "--profile",
         metavar="P",

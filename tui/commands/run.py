@@ -29,7 +29,8 @@ def register(subparsers: Any) -> None:
     offline.add_argument(
         "--from-history",
         metavar="ID|last",
-        help="send nothing: judge the module against a recorded response (`last`: this profile's newest)",
+        help="send nothing: judge the module against a recorded response "
+        "(`last`: this profile's newest, `last~1` the one before)",
     )
     parser.add_argument(
         "--max-body",

@@ -10,6 +10,7 @@ records through here.
 from __future__ import annotations
 
 import contextlib
+import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -41,7 +42,8 @@ __all__ = [
 ]
 
 LAST = "last"
-"""Stands for the newest record (of a profile, where one is named)."""
+"""Stands for the newest record (of a profile, where one is named); `last~1` the one before."""
+_LAST = re.compile(LAST + r"(?:~(\d{1,6}))?")
 
 
 @dataclass(frozen=True)
@@ -72,13 +74,24 @@ class RecordedResponse:
 
 
 def resolve_record(history: History, text: str, *, profile: str | None = None) -> str:
-    """A record id from an id, an unambiguous prefix, or `last` (newest, of `profile` if given)."""
-    if text.strip().lower() != LAST:
+    """A record id from an id, an unambiguous prefix, `last` (newest, of `profile` if given)
+    or `last~N` (the one N records before it)."""
+    match = _LAST.fullmatch(text.strip().lower())
+    if match is None:
         return history.resolve_id(text)
-    found = newest_record(history, profile=profile)
+    skip = int(match.group(1) or 0)
+    seen = 0
+
+    def nth(summary: RecordSummary) -> bool:
+        nonlocal seen
+        seen += 1
+        return seen > skip
+
+    found = newest_record(history, profile=profile, accept=nth)
     if found is None:
         whose = f" of {profile}" if profile else ""
-        raise HistoryError(f"no history record{whose} in {history.root}")
+        what = "no history record" if not skip else f"fewer than {skip + 1} history records"
+        raise HistoryError(f"{what}{whose} in {history.root}")
     return found.id
 
 
