@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Any
 
@@ -28,9 +29,14 @@ from tui.core.paths import (
 # --------------------------------------------------------------------------- helpers
 
 
+def is_control(char: str) -> bool:
+    """C0, DEL and C1, written independently of the module."""
+    return ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F
+
+
 def needs_quoting(key: str) -> bool:
     """The notation's rule, written independently of the module."""
-    bare_chars = all(c not in '."\\[]' and not c.isspace() for c in key)
+    bare_chars = all(c not in '."\\[]' and not c.isspace() and not is_control(c) for c in key)
     all_ascii_digits = key != "" and all(c in "0123456789" for c in key)
     return key == "" or not bare_chars or all_ascii_digits
 
@@ -103,9 +109,19 @@ SPECIAL_KEYS = [
     "line\nbreak",
     "=",
     " = ",
+    "\x1b]52;c;ZWNobyBoaQ==\x07",
+    "\x1b]0;title\x07",
+    "\x1b[2J",
+    "\x9b2J",
+    "del\x7f",
+    "cr\rlf",
+    "\x00",
 ]
+# Control characters (C0, DEL, C1) mixed with the characters the notation treats specially.
+CONTROLS = "".join(map(chr, [*range(0x20), *range(0x7F, 0xA0)]))
 keys = st.one_of(
     st.text(max_size=8),
+    st.text(alphabet=CONTROLS + 'a0.\\"u ', max_size=8),
     st.sampled_from(SPECIAL_KEYS),
     st.from_regex(r"[0-9]{1,4}", fullmatch=True),
     st.text(alphabet='ab0.\\" []', max_size=6),
@@ -214,18 +230,32 @@ def test_every_generated_path_resolves_to_its_leaf_in_xmltodict_output(element: 
 
 @given(st.lists(st.one_of(keys, st.integers(min_value=0, max_value=10**6)), max_size=8))
 def test_format_then_parse_round_trips(segments: list[Segment]) -> None:
-    parsed = parse_path(format_path(segments))
+    path = format_path(segments)
+    assert not any(is_control(c) for c in path)  # one plain line, safe to print, whatever the keys
+    parsed = parse_path(path)
     assert [p.text for p in parsed] == [str(s) for s in segments]
     assert [p.quoted for p in parsed] == [isinstance(s, str) and needs_quoting(s) for s in segments]
     assert [p.is_digits for p in parsed] == [isinstance(s, int) for s in segments]
 
 
-@given(st.text(alphabet='ab0."\\ [\n', max_size=12))
+@given(json_values)
+def test_paths_output_lines_hold_no_control_characters(document: Any) -> None:
+    for path, value in iter_leaves(document):
+        line = format_leaf_line(path, value)
+        assert not any(is_control(c) for c in line), line
+        head = f"{path or '.'} = "
+        assert line.startswith(head)
+        assert json.loads(line[len(head) :]) == value  # the value part is still exact JSON
+
+
+@given(st.text(alphabet='ab0u1."\\ [\n\x1b\x9b', max_size=12))
 def test_parse_arbitrary_text_either_parses_or_raises_path_error(path: str) -> None:
     try:
         parsed = parse_path(path)
     except PathError as error:
-        assert str(error).startswith(f"bad path '{path}': ")
+        assert not any(is_control(c) for c in str(error))
+        shown = "".join(f"\\u{ord(c):04x}" if is_control(c) else c for c in path)
+        assert str(error).startswith(f"bad path '{shown}': ")
         assert " at column " in str(error)
         return
     # Whatever parsed, written back canonically, parses to the same keys.
@@ -253,12 +283,24 @@ def test_bare_keys(key: str) -> None:
         ('say "hi"', '"say \\"hi\\""'),
         ("back\\slash", '"back\\\\slash"'),
         ("[0]", '"[0]"'),
-        ("tab\tkey", '"tab\tkey"'),
+        ("tab\tkey", '"tab\\u0009key"'),
+        ("line\nbreak", '"line\\u000abreak"'),
+        ("\x1b]0;x\x07", '"\\u001b]0;x\\u0007"'),
+        ("\x9b2J", '"\\u009b2J"'),
+        ("del\x7f", '"del\\u007f"'),
     ],
 )
 def test_quoted_keys(key: str, written: str) -> None:
     assert format_segment(key) == written
     assert parse_path(written) == [ParsedSegment(key, quoted=True)]
+
+
+def test_unicode_escapes_inside_quotes_are_read_back() -> None:
+    document = {"\x1b]52;c;eA==\x07": {"ü": 1}}
+    assert resolve(document, '"\\u001b]52;c;eA==\\u0007"."\\u00FC"') == 1
+    assert parse_path('"a\\u0041"') == [ParsedSegment("aA", quoted=True)]
+    # A control character typed raw inside quotes (an older profile) still stands for itself.
+    assert parse_path('"a\x1bb"') == [ParsedSegment("a\x1bb", quoted=True)]
 
 
 def test_paths_join_keys_and_indices() -> None:
@@ -282,7 +324,21 @@ def test_paths_join_keys_and_indices() -> None:
     [
         ('a."b', "bad path 'a.\"b': unterminated quote at column 3"),
         ('"a\\', "bad path '\"a\\': unterminated quote at column 1"),
-        ('"a\\nb"', "bad path '\"a\\nb\"': bad escape '\\n' at column 3 (only \\\" and \\\\ are escapes)"),
+        (
+            '"a\\nb"',
+            "bad path '\"a\\nb\"': bad escape '\\n' at column 3"
+            " (the escapes are \\\", \\\\ and \\u with four hex digits)",
+        ),
+        (
+            '"\\u12"',
+            "bad path '\"\\u12\"': bad escape '\\u' at column 2"
+            " (the escapes are \\\", \\\\ and \\u with four hex digits)",
+        ),
+        (
+            "a\x1bb",
+            "bad path 'a\\u001bb': unexpected \\u001b at column 2"
+            ' (quote a key that has it, with the character written \\u001b: "...")',
+        ),
         ('"a"b', "bad path '\"a\"b': expected '.' after the closing quote at column 4"),
         ("a..b", "bad path 'a..b': empty segment at column 3"),
         ("a.", "bad path 'a.': empty segment at column 3"),
@@ -540,6 +596,9 @@ def test_iter_leaves_order_empty_containers_and_prefix() -> None:
         ("l", [], "l = []"),
         ("", 5, ". = 5"),
         ('"first name"', "Ada", '"first name" = "Ada"'),
+        ("osc", "\x1b]0;t\x07", 'osc = "\\u001b]0;t\\u0007"'),
+        ("c1", "\x9b2J\x7f", 'c1 = "\\u009b2J\\u007f"'),
+        ("l", ["\x9b"], 'l = ["\\u009b"]'),
     ],
 )
 def test_format_leaf_line(path: str, value: Any, line: str) -> None:

@@ -10,12 +10,15 @@ A path is segments joined by `.`; `users.0.title` walks object keys and list ind
 The empty path `""` is the document root.
 
 A segment is written bare when it is a non-empty key made only of characters other than
-`.`, `"`, `\`, `[`, `]` and whitespace, and it is not all ASCII digits. So `@id`,
-`#text`, `soap:Envelope`, `a-b` and `ünï` are bare. Otherwise it is quoted: `"..."`
-with `\"` and `\\` as the only escapes (every other character, a newline included,
-stands for itself). So a key `a.b` is written `"a.b"`, the empty key `""`, a key `0`
-of an object `"0"`, and `first name` is `"first name"`. A list index is bare digits
-(`0`, `12`).
+`.`, `"`, `\`, `[`, `]`, whitespace and control characters, and it is not all ASCII
+digits. So `@id`, `#text`, `soap:Envelope`, `a-b` and `ünï` are bare. Otherwise it is
+quoted: `"..."` with `\"` and `\\` as escapes, and every control character (C0 — tab
+and newline included —, DEL and C1) written `\u001b`, four hex digits: a path is one
+line of plain text, safe to print, whatever the key holds. So a key `a.b` is written
+`"a.b"`, the empty key `""`, a key `0` of an object `"0"`, `first name` is
+`"first name"` and a key holding ESC `"\u001b]0;x"`. A list index is bare digits (`0`,
+`12`). When reading, `\uXXXX` inside quotes stands for any character, and any other
+character inside quotes stands for itself.
 
 Resolving a segment: a quoted segment is always an object key. Bare digits on a list
 are an index; bare digits on an object are the key if the object has it (lenient for
@@ -45,6 +48,7 @@ from functools import lru_cache
 from typing import Any, Final, TypeAlias
 
 from tui.core.errors import PathError
+from tui.core.safe_text import CONTROL_CHARACTERS, escape_control, safe_text
 
 __all__ = [
     "ROOT_DISPLAY",
@@ -68,9 +72,12 @@ ROOT_DISPLAY: Final = "."
 """How `format_leaf_line` shows the root path (which is the empty string)."""
 
 # A bare segment may not contain any of these; whitespace is whatever `\s` (str.isspace) matches.
-_NOT_BARE = re.compile(r'[."\\\[\]\s]')
+_NOT_BARE = re.compile(r'[."\\\[\]\s' + CONTROL_CHARACTERS + "]")
 # The same, without the dot: for scanning a whole unquoted path at once.
-_NOT_BARE_IN_PATH = re.compile(r'["\\\[\]\s]')
+_NOT_BARE_IN_PATH = re.compile(r'["\\\[\]\s' + CONTROL_CHARACTERS + "]")
+# Inside quotes, what `_quote` escapes.
+_QUOTED_ESCAPE = re.compile(r'["\\' + CONTROL_CHARACTERS + "]")
+_HEX4 = re.compile(r"[0-9A-Fa-f]{4}")
 _KEYS_SHOWN = 5
 _DEEP = 64  # past this depth iter_leaves stops keeping a formatted prefix per level
 
@@ -96,7 +103,12 @@ class ParsedSegment:
 
 
 def _quote(key: str) -> str:
-    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + _QUOTED_ESCAPE.sub(_escape_quoted, key) + '"'
+
+
+def _escape_quoted(match: re.Match[str]) -> str:
+    char = match.group()
+    return "\\" + char if char in '"\\' else escape_control(char)
 
 
 def _format_key(key: str) -> str:
@@ -141,15 +153,18 @@ def join_path(prefix: str, segment: Segment) -> str:
 
 
 def _bad_path(path: str, reason: str) -> PathError:
-    return PathError(f"bad path '{path}': {reason}")
+    return PathError(f"bad path '{safe_text(path, single_line=True)}': {reason}")
 
 
 def _bad_char(path: str, char: str, column: int) -> PathError:
     if char in "[]":
-        hint = "write a list index as .0, and quote a key that has brackets"
+        what, hint = repr(char), "write a list index as .0, and quote a key that has brackets"
+    elif _QUOTED_ESCAPE.match(char) and char not in '"\\':
+        what = escape_control(char)
+        hint = f'quote a key that has it, with the character written {what}: "..."'
     else:
-        hint = 'quote a key that has it: "..."'
-    return _bad_path(path, f"unexpected {char!r} at column {column} ({hint})")
+        what, hint = repr(char), 'quote a key that has it: "..."'
+    return _bad_path(path, f"unexpected {what} at column {column} ({hint})")
 
 
 def parse_path(path: str) -> list[ParsedSegment]:
@@ -187,15 +202,20 @@ def _parse_slow(path: str) -> list[ParsedSegment]:
                     if backslash + 1 >= n:
                         raise _bad_path(path, f"unterminated quote at column {start + 1}")
                     escaped = path[backslash + 1]
-                    if escaped not in '"\\':
-                        raise _bad_path(
-                            path,
-                            f"bad escape '\\{escaped}' at column {backslash + 1}"
-                            ' (only \\" and \\\\ are escapes)',
-                        )
-                    parts.append(escaped)
-                    i = backslash + 2
-                    continue
+                    if escaped in '"\\':
+                        parts.append(escaped)
+                        i = backslash + 2
+                        continue
+                    hex_digits = path[backslash + 2 : backslash + 6]
+                    if escaped == "u" and _HEX4.fullmatch(hex_digits):
+                        parts.append(chr(int(hex_digits, 16)))
+                        i = backslash + 6
+                        continue
+                    raise _bad_path(
+                        path,
+                        f"bad escape '\\{safe_text(escaped, single_line=True)}' at column {backslash + 1}"
+                        ' (the escapes are \\", \\\\ and \\u with four hex digits)',
+                    )
                 if quote < 0:
                     raise _bad_path(path, f"unterminated quote at column {start + 1}")
                 parts.append(path[i:quote])
@@ -433,11 +453,14 @@ _isfinite = math.isfinite
 def format_leaf_line(path: str, value: Any) -> str:
     """One `hookbench paths` line: `users.0.title = "Ms"`; the root path shows as `.`.
 
-    The value is JSON (non-ASCII kept as is), as `json.dumps(value, ensure_ascii=False)`.
+    The value is JSON (non-ASCII kept as is), as `json.dumps(value, ensure_ascii=False)`,
+    except that DEL and C1 controls are escaped too (`\u009b`): the line is safe to print.
     """
     kind = type(value)
     if kind is str:
         encoded = _encode_string(value)
+        if not encoded.isascii() or "\x7f" in encoded:
+            encoded = safe_text(encoded)
     elif kind is int or (kind is float and _isfinite(value)):
         encoded = repr(value)
     elif value is None:
@@ -447,5 +470,5 @@ def format_leaf_line(path: str, value: Any) -> str:
     elif value is False:
         encoded = "false"
     else:
-        encoded = _dumps(value)
+        encoded = safe_text(_dumps(value))
     return f"{path or ROOT_DISPLAY} = {encoded}"
