@@ -18,6 +18,7 @@ from pathlib import Path
 from tui.commands import app, check, diff, flow, history, paths, run, sandbox
 from tui.commands.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_SUCCESS
 from tui.core.errors import HookbenchError
+from tui.core.safe_text import safe_text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except HookbenchError as exc:
-        print(f"hookbench: error: {exc}", file=sys.stderr)
+        print(f"hookbench: error: {safe_text(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
         sys.stderr.close()  # `hookbench paths big.json | head` is not an error

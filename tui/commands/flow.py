@@ -25,6 +25,7 @@ from tui.commands.common import (
     variables_from_args,
 )
 from tui.core.errors import HookbenchError
+from tui.core.safe_text import safe_json, safe_text
 from tui.core.secrets import mask_text
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
             data["sent"] = False
             for step, recorded in zip(data["steps"], runner.used):
                 step["record"] = recorded.id
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(safe_json(data, indent=2))
     else:
         print(format_summary(result))
     return EXIT_SUCCESS if result.ok else EXIT_FAILURE_ROUTE
@@ -143,7 +144,9 @@ def _run(
         offline = (
             " — offline: nothing is sent, each step is judged against a history record" if runner else ""
         )
-        print(f"flow {graph.entry} ({graph.entry_node.path}){offline}", flush=True)
+        print(
+            safe_text(f"flow {graph.entry} ({graph.entry_node.path}){offline}", single_line=True), flush=True
+        )
 
     def on_step(step: StepResult) -> None:
         steps.append(step)
@@ -163,7 +166,10 @@ def _dry_run_verdict(previews: tuple[StepPreview, ...]) -> int:
     blocked = [preview.node.stem for preview in previews if preview.blocking]
     if not blocked:
         return EXIT_SUCCESS
-    print(f"hookbench: error: dry run: cannot render {', '.join(blocked)} (see above)", file=sys.stderr)
+    print(
+        safe_text(f"hookbench: error: dry run: cannot render {', '.join(blocked)} (see above)"),
+        file=sys.stderr,
+    )
     return EXIT_ERROR
 
 
@@ -175,7 +181,7 @@ def _value(value: object) -> str:
 
     Published values are text as a template sees them, so a list arrives as '["a"]'.
     """
-    return json.dumps(_typed(value), ensure_ascii=False)
+    return safe_json(_typed(value))
 
 
 def format_step(step: StepResult, width: int = 0) -> str:
@@ -188,7 +194,7 @@ def format_step(step: StepResult, width: int = 0) -> str:
         f"{step.index:>2}  {step.stem.ljust(width)}  {status}  {route}  {mask_text(step.reason, secrets)}  {following}"
     ]
     lines += [f"      {name} = {mask_text(_value(value), secrets)}" for name, value in step.published.items()]
-    return "\n".join(lines)
+    return "\n".join(safe_text(line, single_line=True) for line in lines)
 
 
 def format_summary(result: FlowResult) -> str:
@@ -206,7 +212,7 @@ def format_summary(result: FlowResult) -> str:
             f"  {name.ljust(width)}  = {mask_text(_value(value), secrets)}"
             for name, value in result.variables.items()
         ]
-    return "\n".join(lines)
+    return "\n".join(safe_text(line, single_line=True) for line in lines)
 
 
 def flow_json(result: FlowResult) -> dict[str, Any]:
@@ -253,7 +259,7 @@ def format_dry_run(graph: FlowGraph, previews: tuple[StepPreview, ...]) -> str:
             blocks.append(
                 f"{head}\nnot rendered: {_describe_missing(preview.missing, preview.set_upstream or {})}"
             )
-    return "\n\n".join(blocks)
+    return safe_text("\n\n".join(blocks))
 
 
 def _describe_missing(missing: tuple[str, ...], upstream: Mapping[str, tuple[str, ...]]) -> str:

@@ -11,7 +11,6 @@ IDs may be shortened to any unambiguous prefix. Replay prints and exits like `ho
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import warnings
 from datetime import datetime
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.commands.common import EXIT_FAILURE_ROUTE, EXIT_SUCCESS, add_variable_options, variables_from_args
 from tui.core.errors import HookbenchError
+from tui.core.safe_text import safe_json, safe_text
 
 if TYPE_CHECKING:
     from tui.core.history import History, RecordSummary
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     history = History.for_profiles(args.profiles or Path("profiles"))
     action = getattr(args, "history_command", None)
     if action == "show":
-        sys.stdout.write(history.text(args.id))
+        sys.stdout.write(safe_text(history.text(args.id)))  # escapes are TOML's own: still valid TOML
         return EXIT_SUCCESS
     if action == "replay":
         return replay(history, args)
@@ -91,9 +91,9 @@ def list_records(history: History, args: argparse.Namespace) -> int:
         warnings.simplefilter("ignore", HistoryWarning)
         records = history.list(limit=max(args.limit, 0), query=args.filter)
     for message in history.skipped:
-        print(f"hookbench: warning: {message}", file=sys.stderr)
+        print(f"hookbench: warning: {safe_text(message)}", file=sys.stderr)
     if args.json:
-        print(json.dumps([record.to_json() for record in records], ensure_ascii=False, indent=2))
+        print(safe_json([record.to_json() for record in records], indent=2))
         return EXIT_SUCCESS
     if not records:
         what = f"matching {args.filter!r} " if args.filter else ""
@@ -107,9 +107,10 @@ def format_summary(record: RecordSummary) -> str:
     """`ID  2026-11-28 19:45:12  GET     200  success    12 ms  profile  URL` (local time)."""
     status = str(record.status) if record.status is not None else "---"
     elapsed = f"{record.elapsed_ms:.0f} ms" if record.elapsed_ms is not None else "-"
-    return (
+    return safe_text(
         f"{record.id}  {local_time(record.time)}  {record.method:<6}  {status:>3}  {record.route:<7}  "
-        f"{elapsed:>8}  {record.profile or '(unsaved)'}  {record.url}"
+        f"{elapsed:>8}  {record.profile or '(unsaved)'}  {record.url}",
+        single_line=True,
     )
 
 
@@ -131,7 +132,7 @@ def replay(history: History, args: argparse.Namespace) -> int:
     profile = str(history.read(record_id).get("profile") or "")
     result = run_module_sync(module, variables_from_args(args))
     if args.json:
-        print(json.dumps(result_json(result), ensure_ascii=False, indent=2))
+        print(safe_json(result_json(result), indent=2))
     else:
         print(format_result(module, result))
     if not args.no_history:
@@ -150,7 +151,7 @@ def record_run(profile_path: Path, module: Module, result: RunResult) -> None:
     try:
         history = History.for_profiles(Path(profile_path).resolve().parent)
     except HookbenchError as exc:
-        print(f"hookbench: warning: run not recorded: {exc}", file=sys.stderr)
+        print(f"hookbench: warning: run not recorded: {safe_text(str(exc))}", file=sys.stderr)
         return
     _record(history, module, result, profile_path=profile_path)
 
@@ -161,4 +162,4 @@ def _record(history: History, module: Module, result: RunResult, **where: Any) -
     except HookbenchError as exc:
         history.last_error = str(exc)
     if history.last_error:
-        print(f"hookbench: warning: {history.last_error}", file=sys.stderr)
+        print(f"hookbench: warning: {safe_text(history.last_error)}", file=sys.stderr)

@@ -1,14 +1,17 @@
-"""How headless commands print a rendered request and a run's result (text and JSON)."""
+"""How headless commands print a rendered request and a run's result (text and JSON).
+
+What they return is safe to print: server text goes through `tui.core.safe_text`.
+"""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from tui.core.exchange import human_size
 from tui.core.model import Module
 from tui.core.render import RenderedRequest
 from tui.core.run import RunResult, status_text
+from tui.core.safe_text import safe_json, safe_text
 from tui.core.secrets import mask_header, mask_text
 
 
@@ -17,14 +20,15 @@ def format_request(request: RenderedRequest) -> str:
     secrets = request.secrets
     lines = [f"{request.method} {mask_text(request.url, secrets)}"]
     lines += [f"{name}: {mask_text(mask_header(name, value), secrets)}" for name, value in request.headers]
+    lines = [safe_text(line, single_line=True) for line in lines]
     body = request.body_text()
     if body:
-        lines += ["", mask_text(body, secrets)]
+        lines += ["", safe_text(mask_text(body, secrets))]
     return "\n".join(lines)
 
 
 def _value_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return safe_json(value)
 
 
 def format_result(module: Module, result: RunResult) -> str:
@@ -52,7 +56,7 @@ def format_result(module: Module, result: RunResult) -> str:
         lines.append(
             f"failure variable: {module.failure_variable} = {_value_text(result.published.get(module.failure_variable, ''))}"
         )
-    return "\n".join(lines)
+    return "\n".join(safe_text(line, single_line=True) for line in lines)
 
 
 def result_json(result: RunResult) -> dict[str, Any]:

@@ -21,11 +21,12 @@ cannot break or overwrite the line it is shown in; tab stays (it moves the curso
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
-from typing import Final
+from typing import Any, Final
 
-__all__ = ["CONTROL_CHARACTERS", "escape_control", "is_safe", "safe_spans", "safe_text"]
+__all__ = ["CONTROL_CHARACTERS", "escape_control", "safe_json", "safe_spans", "safe_text"]
 
 CONTROL_CHARACTERS: Final = "\x00-\x1f\x7f-\x9f"
 """A regex character-class body: C0, DEL and C1 (what dot paths always escape)."""
@@ -49,11 +50,6 @@ def _pattern(single_line: bool) -> re.Pattern[str]:
     return _UNSAFE_SINGLE_LINE if single_line else _UNSAFE_MULTI_LINE
 
 
-def is_safe(text: str, *, single_line: bool = False) -> bool:
-    """True when `safe_text` would return `text` unchanged."""
-    return _pattern(single_line).search(text) is None
-
-
 def safe_text(text: str, *, single_line: bool = False) -> str:
     """`text` with every control character a terminal could obey written as `\\u001b`.
 
@@ -63,6 +59,15 @@ def safe_text(text: str, *, single_line: bool = False) -> str:
     if pattern.search(text) is None:
         return text
     return pattern.sub(_escape, text)
+
+
+def safe_json(value: Any, *, indent: int | None = None) -> str:
+    """`json.dumps(value, ensure_ascii=False)` safe to print, and still exact JSON.
+
+    JSON escapes C0 itself; DEL and C1 are written `\\u007f`, which JSON reads back as the
+    same character. Used for `--json` output and for values shown as JSON.
+    """
+    return safe_text(json.dumps(value, ensure_ascii=False, indent=indent))
 
 
 def safe_spans(text: str, *, single_line: bool = False) -> list[tuple[str, bool]]:

@@ -24,6 +24,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from tui.app.safe import safe
 from tui.core.errors import HookbenchError
 from tui.core.search import Scan
 
@@ -240,7 +241,7 @@ class FindBar(Vertical):
 
     def _show_status(self, note: str = "", *, error: bool = False) -> None:
         if note:
-            self._status.update(Text(note, style="red" if error else "dim"))
+            self._status.update(safe(note, "red" if error else "dim"))
             return
         count = len(self._firsts)
         if not self._input.value.strip():

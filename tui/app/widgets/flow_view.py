@@ -19,6 +19,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Static
 
+from tui.app.safe import append_safe, safe
 from tui.core.errors import HookbenchError
 from tui.core.flows import DEFAULT_MAX_STEPS, FlowGraph, FlowResult, GraphLine, StepResult, plan_flow
 
@@ -38,7 +39,7 @@ def graph_text(graph: FlowGraph) -> Text:
 
 def _append_line(text: Text, line: GraphLine) -> None:
     for segment, kind in line:
-        text.append(segment, _SEGMENT_STYLES.get(kind, ""))
+        append_safe(text, segment, _SEGMENT_STYLES.get(kind, ""))
 
 
 def step_cells(step: StepResult) -> tuple[Text, ...]:
@@ -50,11 +51,11 @@ def step_cells(step: StepResult) -> tuple[Text, ...]:
     )
     return (
         Text(str(step.index), style="dim"),
-        Text(step.stem, style="bold"),
+        safe(step.stem, "bold"),
         Text(str(step.status) if step.status is not None else "—"),
         Text(route, style=route_style),
-        Text(step.reason),
-        Text(variables or "—", style="" if variables else "dim"),
+        safe(step.reason),
+        safe(variables, "") if variables else Text("—", style="dim"),
     )
 
 
@@ -125,7 +126,7 @@ class FlowView(Vertical):
             self.graph = plan_flow(self.entry, max_steps=self.max_steps)
         except HookbenchError as exc:
             self.graph = None
-            self._graph.update(Text(f"Cannot draw this flow: {exc}", style="bold red"))
+            self._graph.update(safe(f"Cannot draw this flow: {exc}", "bold red", single_line=False))
             self._run.disabled = True
             return
         self._graph.update(graph_text(self.graph))
@@ -143,7 +144,7 @@ class FlowView(Vertical):
         if self.graph is None:
             return
         self._clear_steps()
-        self._summary.update(Text(f"Running {self.graph.entry} …", style="italic"))
+        self._summary.update(safe(f"Running {self.graph.entry} …", "italic"))
         self._run.disabled = True
 
     @on(Button.Pressed, "#flow-run")
@@ -166,13 +167,13 @@ class FlowView(Vertical):
         summary.append(
             f" {result.route.upper()} ", "bold black on green" if result.ok else "bold white on red"
         )
-        summary.append(f" at {result.last.stem}: {result.last.reason}")
+        append_safe(summary, f" at {result.last.stem}: {result.last.reason}")
         self._summary.update(summary)
         self._run.disabled = self.graph is None
 
     def show_error(self, message: str) -> None:
         """The flow stopped on a configuration error (the steps shown so far stay)."""
-        self._summary.update(Text(f"Flow stopped: {message}", style="bold red"))
+        self._summary.update(safe(f"Flow stopped: {message}", "bold red", single_line=False))
         self._run.disabled = self.graph is None
 
     def _clear_steps(self) -> None:

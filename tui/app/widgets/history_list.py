@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from tui.app.safe import append_safe, safe
 from tui.core.errors import HookbenchError
 from tui.core.history import History, RecordSummary
 
@@ -40,13 +41,13 @@ def record_label(record: RecordSummary) -> Text:
     elapsed = f"{record.elapsed_ms:.0f} ms" if record.elapsed_ms is not None else "—"
     label = Text(no_wrap=True, overflow="ellipsis")
     label.append(short_time(record.time), style="dim")
-    label.append(f"  {record.method:<6} ", style="bold")
+    append_safe(label, f"  {record.method:<6} ", "bold")
     label.append(f"{status:>3} ", style="green" if ok else "red")
-    label.append(f"{record.route or '?':<7} ", style="green" if ok else "bold red")
+    append_safe(label, f"{record.route or '?':<7} ", "green" if ok else "bold red")
     label.append(f"{elapsed:>8}  ", style="dim")
-    label.append(record.url)
+    append_safe(label, record.url)
     if record.profile:
-        label.append(f"  {record.profile}", style="dim italic")
+        append_safe(label, f"  {record.profile}", "dim italic")
     return label
 
 
@@ -173,7 +174,7 @@ Every send is recorded (secrets masked). Newest first.
             return
         self.records, self.error = [], message
         self._options.clear_options()
-        self._options.add_option(Option(Text(message, style="red"), disabled=True))
+        self._options.add_option(Option(safe(message, "red", single_line=False), disabled=True))
 
     @on(Input.Changed, "#history-filter")
     def _filter_changed(self, event: Input.Changed) -> None:

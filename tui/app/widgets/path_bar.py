@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rich.text import Text
@@ -12,7 +11,9 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Static
 
+from tui.app.safe import safe
 from tui.core.paths import describe_kind
+from tui.core.safe_text import safe_json, safe_text
 
 
 class PathBar(Horizontal):
@@ -43,18 +44,19 @@ class PathBar(Horizontal):
             if xml and isinstance(value, dict) and path:
                 tail.append("  (one element: an object, not a list; .0 also reaches it)", "dim")
         else:
-            preview = json.dumps(value, ensure_ascii=False)
+            preview = safe_json(value)
             tail.append(preview if len(preview) < 60 else preview[:59] + "…", "green")
         label = self.query_one("#path-text", Static)
         room = max(16, label.size.width - 2 - min(len(tail.plain), 30))
-        shown = path if len(path) <= room else "…" + path[-(room - 1) :]
-        label.update(Text(shown or "(root)", style="bold") + tail)
-        label.tooltip = path
+        shown = safe_text(path, single_line=True)  # generated paths are safe; hand-written ones may not be
+        shown = shown if len(shown) <= room else "…" + shown[-(room - 1) :]
+        label.update(safe(shown or "(root)", "bold") + tail)
+        label.tooltip = safe(path)
 
     def show_note(self, note: str) -> None:
         """A message in place of the path (after a copy, or when nothing is selected)."""
-        self.query_one("#path-text", Static).update(Text(note))
-        self.query_one("#path-text", Static).tooltip = note
+        self.query_one("#path-text", Static).update(safe(note))
+        self.query_one("#path-text", Static).tooltip = safe(note, single_line=False)
 
     @on(Button.Pressed, "#path-add")
     def _add(self, event: Button.Pressed) -> None:

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
+from tui.app.safe import safe
 from tui.core.secrets import MASK
 
 
@@ -64,7 +65,7 @@ class PlaceholdersPanel(VerticalScroll):
                 where = "typed for this session" if typed and name in typed else "from environment"
                 label.update(Text(f"= {MASK} ({where})", style="green"))
             else:
-                label.update(Text(f"= {value}", style="green"))
+                label.update(safe(f"= {value}", "green"))
 
     @on(Input.Changed, ".ph-input")
     def _typed(self, event: Input.Changed) -> None:

@@ -10,6 +10,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tui.app.safe import safe
+
 
 class ProfileList(OptionList):
     """Lists `*.toml` in a folder; posts `Chosen(path)`."""
@@ -35,7 +37,7 @@ class ProfileList(OptionList):
         if not files:
             self.add_option(Option(Text(f"(no profiles in {self.folder})", style="dim"), disabled=True))
             return
-        self.add_options([Option(Text(path.stem), id=str(path)) for path in files])
+        self.add_options([Option(safe(path.stem), id=str(path)) for path in files])
         if select is not None:
             for index, path in enumerate(files):
                 if path.resolve() == select.resolve():

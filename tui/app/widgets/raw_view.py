@@ -18,6 +18,9 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.app.safe import ESCAPE_STYLE
+from tui.core.safe_text import safe_spans, safe_text
+
 _MAX_WIDTH = 2000  # cells; longer lines are cut on screen (the text itself is kept whole)
 _MATCH = Style(color="black", bgcolor="yellow")
 _CURRENT = Style(color="black", bgcolor="bright_green", bold=True)
@@ -78,7 +81,7 @@ class RawView(ScrollView, can_focus=True):
         A big body should arrive as lines already split (in a worker thread): splitting
         tens of megabytes here would block input.
         """
-        self._lines = (text.splitlines() if isinstance(text, str) else text) or [""]
+        self._lines = (split_lines(text) if isinstance(text, str) else text) or [""]
         self._lexer = _lexer_for(kind)
         self._cache.clear()
         self._current = None
@@ -102,13 +105,17 @@ class RawView(ScrollView, can_focus=True):
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
     def _highlight(self, index: int) -> Strip:
-        line = self._lines[index][:_MAX_WIDTH].expandtabs(4)
+        """One line, highlighted; control characters in it shown as dim escapes, never sent raw."""
+        line = self._lines[index].removesuffix("\r")[:_MAX_WIDTH].expandtabs(4)
         text = Text(no_wrap=True, end="")
         if self._lexer is None:
-            text.append(line)
+            tokens: Any = [(None, line)]
         else:
-            for token_type, value in self._lexer.get_tokens(line):
-                text.append(value.rstrip("\n"), _style_for(token_type))
+            tokens = self._lexer.get_tokens(line)
+        for token_type, value in tokens:
+            style = _style_for(token_type) if token_type is not None else None
+            for piece, escaped in safe_spans(value.rstrip("\n"), single_line=True):
+                text.append(piece, ESCAPE_STYLE if escaped else style)
         if self._find:
             self._mark(text, index)
         segments = [
@@ -118,13 +125,32 @@ class RawView(ScrollView, can_focus=True):
         return Strip(segments)
 
     def _mark(self, text: Text, index: int) -> None:
-        """Highlight the query's occurrences in one line being drawn."""
+        """Highlight the query's occurrences in one line being drawn.
+
+        The current match's column counts characters of the line as received; on screen,
+        tabs are expanded and control characters escaped, so it is converted first.
+        """
         lowered, size = text.plain.lower(), len(self._find)
+        current_column = None
+        if self._current is not None and self._current[0] == index:
+            received = self._lines[index][: self._current[1]].expandtabs(4)
+            current_column = len(safe_text(received, single_line=True))
         column = lowered.find(self._find)
         while column >= 0:
-            current = self._current == (index, column)
-            text.stylize(_CURRENT if current else _MATCH, column, column + size)
+            text.stylize(_CURRENT if column == current_column else _MATCH, column, column + size)
             column = lowered.find(self._find, column + size)
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as a terminal would end them: at `\\n` only (a CRLF's `\\r` is dropped when drawn).
+
+    `str.splitlines` also breaks at a lone `\\r`, form feed, `\\x1c`–`\\x1e` and U+0085;
+    here those stay in the line and are drawn as visible escapes, so Raw hides nothing.
+    """
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 def _lexer_for(kind: str) -> Any:

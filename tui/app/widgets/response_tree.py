@@ -11,7 +11,6 @@ between two loaded pages; Enter on it loads the gap's next page in place.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -23,7 +22,9 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from tui.app.safe import safe
 from tui.core.paths import ParsedSegment, describe_kind, join_path, parse_path
+from tui.core.safe_text import safe_json
 
 PAGE = 200
 _PREVIEW = 60
@@ -88,7 +89,7 @@ class ResponseTree(Tree[NodeData]):
         """Empty the tree and show why there is nothing to browse."""
         self.clear()
         self.root.data = None
-        self.root.set_label(Text(message))
+        self.root.set_label(safe(message))
 
     @on(Tree.NodeExpanded)
     def _expand(self, event: Tree.NodeExpanded[NodeData]) -> None:
@@ -248,11 +249,11 @@ def _is_container(value: Any) -> bool:
 
 
 def _label(key: Any, value: Any) -> Text:
-    """`key: value` for a leaf, `key  object (3 keys)` for a container, as plain Text."""
-    name = Text(str(key), style="bold cyan" if isinstance(key, str) else "magenta")
+    """`key: value` for a leaf, `key  object (3 keys)` for a container, as plain, safe Text."""
+    name = safe(str(key), "bold cyan" if isinstance(key, str) else "magenta")
     if isinstance(value, (dict, list)):
         return name + Text(f"  {describe_kind(value)}", style="dim")
-    preview = json.dumps(value, ensure_ascii=False)
+    preview = safe_json(value)
     if len(preview) > _PREVIEW:
         preview = preview[: _PREVIEW - 1] + "…"
     return name + Text(": ") + Text(preview, style="green" if isinstance(value, str) else "yellow")

@@ -23,9 +23,10 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
+from tui.app.safe import append_safe
 from tui.app.widgets.find_bar import FindBar
 from tui.app.widgets.path_bar import PathBar
-from tui.app.widgets.raw_view import RawView
+from tui.app.widgets.raw_view import RawView, split_lines
 from tui.app.widgets.response_tree import ResponseTree
 from tui.app.widgets.status_line import StatusLine
 from tui.core.exchange import Exchange
@@ -152,7 +153,7 @@ class ResponseViewer(Vertical):
     @work(exclusive=True, exit_on_error=False, group="raw", description="format Raw")  # no repr(body)
     async def _fill_raw(self, body: DecodedBody) -> None:
         """Pretty-print and split in a thread: tens of megabytes must not block input."""
-        lines = await asyncio.to_thread(lambda: pretty_text(body).splitlines())
+        lines = await asyncio.to_thread(lambda: split_lines(pretty_text(body)))
         if self._body is body:
             self._load_raw(lines, body.kind)
 
@@ -163,12 +164,15 @@ class ResponseViewer(Vertical):
     def _show_headers(self, exchange: Exchange, secrets: frozenset[str]) -> None:
         text = Text()
         version = exchange.http_version.removeprefix("HTTP/")
-        text.append(f"HTTP/{version} {exchange.status} {exchange.reason_phrase}\n", "bold")
+        append_safe(text, f"HTTP/{version} {exchange.status} {exchange.reason_phrase}", "bold")
         redirects = f" (after {exchange.redirects} redirects)" if exchange.redirects else ""
-        text.append(f"final URL: {mask_text(exchange.url, secrets)}{redirects}\n\n", "dim")
+        text.append("\nfinal URL: ", "dim")
+        append_safe(text, f"{mask_text(exchange.url, secrets)}{redirects}", "dim")
+        text.append("\n\n")
         for name, value in exchange.headers:
-            text.append(f"{name}: ", "bold cyan")
-            text.append(f"{mask_text(mask_header(name, value), secrets)}\n")
+            append_safe(text, f"{name}: ", "bold cyan")
+            append_safe(text, mask_text(mask_header(name, value), secrets))
+            text.append("\n")
         self.query_one("#response-headers", Static).update(text)
 
     def focus_tree(self) -> None:

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label
 
+from tui.app.safe import safe
 from tui.core.catalogue import FREE_TYPES, LABELS
 from tui.core.model import SetVariable
 from tui.core.run import RowValue
@@ -112,7 +113,7 @@ class SetVariablesPanel(Vertical):
         for index, row in enumerate(self._rows):
             value = values[index] if index < len(values) and values[index].row == row else None
             target = row.target if row.type in FREE_TYPES else LABELS.get(row.target, row.target)
-            table.add_row(Text(_shorten(row.name)), _value_cell(value), Text(row.type), Text(target))
+            table.add_row(safe(_shorten(row.name)), _value_cell(value), safe(row.type), safe(target))
         if self._rows and cursor is not None and cursor >= 0:
             table.move_cursor(row=min(cursor, len(self._rows) - 1))
 
@@ -159,7 +160,7 @@ def _value_cell(value: RowValue | None) -> Text:
         return Text("—", style="dim")
     if value.missing:
         return Text("missing", style="bold red")
-    return Text(_preview(value.value), style="green")
+    return safe(_preview(value.value), "green")
 
 
 def _shorten(path: str, room: int = 36) -> str:
