@@ -13,7 +13,7 @@ import httpx
 import pytest
 import xmltodict
 
-from tui.sandbox import DEMO_TOKEN, Sandbox
+from tui.sandbox import DEMO_TOKEN, HOSTILE, Sandbox
 
 SOAP_11 = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP_12 = "http://www.w3.org/2003/05/soap-envelope"
@@ -485,6 +485,19 @@ def test_latin1_bodies(client: httpx.Client) -> None:
     data = client.get("/fault/json-latin1")
     assert data.headers["Content-Type"] == "application/json; charset=iso-8859-1"
     assert json.loads(data.content.decode(data.encoding or "utf-8")) == {"name": "café"}
+
+
+def test_escapes_reach_the_client_in_every_place(client: httpx.Client) -> None:
+    """The raw material of the terminal-safety tests: httpx lets all of it through."""
+    text = client.get("/fault/escapes")
+    assert text.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert HOSTILE in text.text and "ls\rrm -rf ~" in text.text
+    assert text.headers["X-Hostile"] == HOSTILE  # the C1 byte arrives as U+009B (latin-1)
+    assert text.reason_phrase == "OK " + HOSTILE.replace("\x9b", "")  # httpx drops non-ASCII here
+    data = client.get("/fault/escapes", params={"type": "json"}).json()
+    assert data[HOSTILE] == "a key that is hostile"
+    assert data["nested"]["value"] == HOSTILE
+    assert client.get("/fault/escapes", params={"type": "xml"}).status_code == 400
 
 
 # --- lifecycle -----------------------------------------------------------------------------
