@@ -634,7 +634,11 @@ def _escapes(request: _Request) -> _Response:
     """HOSTILE in the reason phrase, a header, and a text body or JSON keys and values."""
     kind = request.arg("type") or "text"
     if kind == "json":
-        payload = {"note": "hostile keys and values", HOSTILE: "a key that is hostile", "nested": {"value": HOSTILE}}
+        payload = {
+            "note": "hostile keys and values",
+            HOSTILE: "a key that is hostile",
+            "nested": {"value": HOSTILE},
+        }
         body, content_type = json.dumps(payload).encode(), "application/json"
     elif kind == "text":
         text = f"hostile text body\n{HOSTILE}\nls\rrm -rf ~ hidden-by-cr\nend of body\n"

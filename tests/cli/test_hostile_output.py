@@ -98,7 +98,7 @@ def test_run_shows_hostile_values_and_reason_as_escapes(profiles: Path) -> None:
     failed = hookbench("run", profiles / "hostile-text.toml")
     assert failed.returncode == 1
     out = assert_inert(failed.stdout)
-    assert f"route: FAILURE — HTTP 200 OK \\u001b]52;c;" in out
+    assert "route: FAILURE — HTTP 200 OK \\u001b]52;c;" in out
     assert SHOWN_TITLE in out.splitlines()[-1]  # the failure variable holds the reason
 
 

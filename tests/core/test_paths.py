@@ -327,12 +327,12 @@ def test_paths_join_keys_and_indices() -> None:
         (
             '"a\\nb"',
             "bad path '\"a\\nb\"': bad escape '\\n' at column 3"
-            " (the escapes are \\\", \\\\ and \\u with four hex digits)",
+            ' (the escapes are \\", \\\\ and \\u with four hex digits)',
         ),
         (
             '"\\u12"',
             "bad path '\"\\u12\"': bad escape '\\u' at column 2"
-            " (the escapes are \\\", \\\\ and \\u with four hex digits)",
+            ' (the escapes are \\", \\\\ and \\u with four hex digits)',
         ),
         (
             "a\x1bb",

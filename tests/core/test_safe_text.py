@@ -51,7 +51,12 @@ def test_single_line(text: str, shown: str) -> None:
 
 
 def test_spans_mark_the_escapes() -> None:
-    assert safe_spans("a\x1b[2Jb\x07") == [("a", False), ("\\u001b", True), ("[2Jb", False), ("\\u0007", True)]
+    assert safe_spans("a\x1b[2Jb\x07") == [
+        ("a", False),
+        ("\\u001b", True),
+        ("[2Jb", False),
+        ("\\u0007", True),
+    ]
     assert safe_spans("") == [("", False)]
     assert safe_spans("plain") == [("plain", False)]
 
