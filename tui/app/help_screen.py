@@ -92,10 +92,11 @@ shows that step's response in the viewer.
 `users.0.title` walks keys and list indices. A key holding `.`, a quote, a backslash,
 brackets, spaces or control characters, an empty key and an all-digit key are written in
 double quotes: `"a.b"`, `""`, `"0"`; a control character inside is written `\\u001b`.
-Escapes shown dim elsewhere are control characters from the server, made visible so your
-terminal never obeys them; **y** copies the real value. XML attributes are `@id`, text is `#text`, prefixes stay
-(`soap:Body`). An XML element that occurs once is an object: `user.0.name` still
-reaches it.
+XML attributes are `@id`, text is `#text`, prefixes stay (`soap:Body`). An XML element that
+occurs once is an object: `user.0.name` still reaches it.
+
+Dim `\\u001b`-style escapes anywhere are control characters sent by the server, made
+visible so that your terminal never obeys them; **y** copies the real value.
 """
 
 

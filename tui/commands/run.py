@@ -8,11 +8,11 @@ nothing is sent: the module is judged against a recorded response, with the same
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.commands.common import EXIT_FAILURE_ROUTE, EXIT_SUCCESS, add_variable_options, size
+from tui.core.safe_text import safe_json
 
 if TYPE_CHECKING:
     from tui.core.model import Module
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         options["max_body_bytes"] = args.max_body
     result = run_module_sync(module, variables, **options)
     if args.json:
-        print(json.dumps(result_json(result), ensure_ascii=False, indent=2))
+        print(safe_json(result_json(result), indent=2))
     else:
         print(format_result(module, result))
     if not args.no_history:
