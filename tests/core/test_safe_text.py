@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tui.core.safe_text import safe_spans, safe_text
@@ -68,7 +68,6 @@ def test_json_stays_exact_json() -> None:
     assert json.loads(shown) == value
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.text(), st.booleans())
 def test_no_control_character_survives(text: str, single_line: bool) -> None:
     shown = safe_text(text, single_line=single_line)
