@@ -165,10 +165,9 @@ def test_flow_steps_and_summary_are_inert(profiles: Path) -> None:
 
 
 def test_error_messages_are_inert(tmp_path: Path) -> None:
-    """An error naming a file built from outside text (a route to `x<ESC>]0;t<BEL>`) prints escaped."""
-    (tmp_path / "entry.toml").write_text(
-        '[request]\nurl = "http://127.0.0.1:9/"\n[routes]\nfailure = "x\\u001b]0;t\\u0007"\n'
-    )
-    done = hookbench("flow", tmp_path / "entry.toml", "--no-history")
+    """An error naming a file whose name came from outside (a cloned folder of profiles) prints escaped."""
+    hostile = tmp_path / "x\x1b]0;pwned-title\x07.toml"
+    hostile.write_text("[request\n")  # not TOML: the error names the file
+    done = hookbench("run", hostile, "--no-history")
     assert done.returncode == 2
-    assert "x\\u001b]0;t\\u0007.toml does not exist" in assert_inert(done.stderr)
+    assert "x\\u001b]0;pwned-title\\u0007.toml" in assert_inert(done.stderr)
