@@ -151,3 +151,30 @@ def test_history_pane_and_flow_steps_show_escapes(sandbox: Sandbox, tmp_path: Pa
         assert all(inert(cell) for cell in cells), cells
     assert SHOWN in step_cells(result.steps[1])[4].plain  # the failure reason quotes the reason phrase
     assert SHOWN in step_cells(result.steps[0])[5].plain  # the variables it set
+
+
+async def test_raw_find_marks_the_current_match_after_escapes(
+    make_app, tmp_path: Path, sandbox: Sandbox
+) -> None:
+    """Find counts columns in the text as received; the screen shows escapes, which are longer."""
+    write_profiles(tmp_path, sandbox)
+    app = make_app(tmp_path, tmp_path / "hostile-text.toml")
+    async with app.run_test(size=(200, 40)) as pilot:
+        await send_and_wait(pilot)
+        await pilot.press("ctrl+t", "f4")  # Tree → Raw
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        raw = app.workbench.query_one(RawView)
+        await pilot.press("slash", *"hidden-by-cr")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        line = next(i for i, text in enumerate(raw.lines) if "hidden-by-cr" in text)
+        strip = raw.render_line(line - int(raw.scroll_offset.y))
+        current = [
+            segment.text
+            for segment in strip
+            if segment.style and segment.style.bold and segment.style.bgcolor
+        ]
+        assert "".join(current) == "hidden-by-cr"
