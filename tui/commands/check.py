@@ -12,7 +12,6 @@ been reported the new shape is the baseline of the next check.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from tui.commands.common import (
     variables_from_args,
 )
 from tui.core.errors import HookbenchError
+from tui.core.safe_text import safe_json, safe_text
 
 
 def register(subparsers: Any) -> None:
@@ -114,14 +114,14 @@ def run(args: argparse.Namespace) -> int:
             "diff": diff.to_json() if diff is not None else None,
             "problem": problem,
         }
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(safe_json(data, indent=2))
     else:
         print(format_result(module, result))
         if result.ok:
             verdict = "DRIFT" if drifted else "same shape"
-            print(f"check: {verdict} — compared with {baseline_text}")
+            print(safe_text(f"check: {verdict} — compared with {baseline_text}", single_line=True))
             if problem is not None:
-                print(problem)
+                print(safe_text(problem))
             elif diff is not None and diff.drifted:
                 print(format_diff(diff))
     if not result.ok:

@@ -9,7 +9,6 @@ longer does in B), 2 bad input (raised as HookbenchError, mapped by `tui.cli.mai
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.commands.common import EXIT_DRIFT, EXIT_SUCCESS
 from tui.core.errors import HookbenchError
+from tui.core.safe_text import safe_json, safe_text
 
 if TYPE_CHECKING:
     from tui.core.diff import ShapeDiff
@@ -79,9 +79,13 @@ def run(args: argparse.Namespace) -> int:
     rows = _rows(profile_path, a, b, folder)
     diff = diff_documents(a.data, b.data, rows=rows, values=args.values, xml=a.xml and b.xml)
     if args.json:
-        print(json.dumps({"a": a.label, "b": b.label, **diff.to_json()}, ensure_ascii=False, indent=2))
+        print(safe_json({"a": a.label, "b": b.label, **diff.to_json()}, indent=2))
     else:
-        print(f"A: {a.label}\nB: {b.label}")
+        print(
+            safe_text(f"A: {a.label}", single_line=True),
+            safe_text(f"B: {b.label}", single_line=True),
+            sep="\n",
+        )
         print(format_diff(diff))
     return EXIT_DRIFT if diff.drifted else EXIT_SUCCESS
 
@@ -184,8 +188,8 @@ def format_diff(diff: ShapeDiff) -> str:
     if diff.broken:
         lines.append("broken Set Variables rows (resolve in A, not in B):")
         lines += [f"  {b.row.name} → {{{{{b.row.publishes}}}}}: {b.problem}" for b in diff.broken]
-    return "\n".join(lines)
+    return "\n".join(safe_text(line, single_line=True) for line in lines)
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return safe_json(value)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.commands.common import EXIT_ERROR, EXIT_SUCCESS
+from tui.core.safe_text import safe_text
 
 
 def register(subparsers: Any) -> None:
@@ -48,7 +49,9 @@ def run(args: argparse.Namespace) -> int:
     if args.shape:
         from tui.core.shape import format_shape, shape_of
 
-        out.write("".join(line + "\n" for line in format_shape(shape_of(document))))
+        out.write(
+            "".join(safe_text(line, single_line=True) + "\n" for line in format_shape(shape_of(document)))
+        )
         out.flush()
         return EXIT_SUCCESS
     batch: list[str] = []

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.commands.common import EXIT_FAILURE_ROUTE, EXIT_SUCCESS, add_variable_options, size
-from tui.core.safe_text import safe_json
+from tui.core.safe_text import safe_json, safe_text
 
 if TYPE_CHECKING:
     from tui.core.model import Module
@@ -92,12 +92,15 @@ def offline(args: argparse.Namespace, module: Module) -> int:
     result = judge_recorded(module, recorded)
     if args.json:
         data = {**result_json(result), "sent": False, "record": record_id, "recorded": recorded.time}
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(safe_json(data, indent=2))
     else:
         whose = f", a record of {recorded.profile}" if recorded.profile != args.profile.stem else ""
         print(
-            f"offline: nothing was sent; judged against history record {record_id} "
-            f"(recorded {local_time(recorded.time)}{whose})"
+            safe_text(
+                f"offline: nothing was sent; judged against history record {record_id} "
+                f"(recorded {local_time(recorded.time)}{whose})",
+                single_line=True,
+            )
         )
         print(format_result(module, result))
     return EXIT_SUCCESS if result.ok else EXIT_FAILURE_ROUTE
