@@ -91,6 +91,12 @@ class HookbenchApp(App[None]):
             "Show the response of the record highlighted in History (not sent) and map the current module against it",
             self.workbench.action_map_against,
         )
+        yield SystemCommand(
+            "Open response in pager", "The body, formatted, in $PAGER (f6)", self.workbench.action_pager
+        )
+        yield SystemCommand(
+            "Edit body in editor", "The request body in $EDITOR (f7)", self.workbench.action_edit_body
+        )
         yield SystemCommand("Help", "Keys and dot-path notation", self.workbench.action_help)
 
     def action_copy_curl(self, mask: bool = True) -> None:

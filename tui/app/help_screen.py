@@ -24,6 +24,8 @@ HELP = """\
 | **ctrl+l** | focus the URL |
 | **ctrl+t** | focus the response tree |
 | **f1** | this help |
+| **f6** | the response body in your pager (`$PAGER`, default `less`) |
+| **f7** | the request body in your editor (`$VISUAL` / `$EDITOR`, default `vi`); it comes back unsaved |
 | **ctrl+q** | quit (asks first when there are unsaved changes) |
 
 ## Composing (the request tabs)

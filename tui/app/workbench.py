@@ -71,6 +71,8 @@ class Workbench(Screen[None]):
         Binding("ctrl+t", "focus_tree", "Tree", id="focus-tree", show=False),
         Binding("f3", "next_tab('#request-tabs')", "Next request tab", id="request-tab", show=False),
         Binding("f4", "next_tab('#response-tabs')", "Next response tab", id="response-tab", show=False),
+        Binding("f6", "pager", "Pager", id="pager", show=False),
+        Binding("f7", "edit_body", "Edit body", id="edit-body", show=False),
     ]
 
     def __init__(
@@ -652,6 +654,20 @@ class Workbench(Screen[None]):
 
     def action_focus_tree(self) -> None:
         self.viewer.focus_tree()
+
+    @work(exclusive=True, exit_on_error=False, group="external", description="pager")
+    async def action_pager(self) -> None:
+        """The response in $PAGER (the app is suspended meanwhile)."""
+        from tui.app.external import page_response
+
+        await page_response(self.app, self.viewer.body)
+
+    @work(exclusive=True, exit_on_error=False, group="external", description="editor")
+    async def action_edit_body(self) -> None:
+        """The request body in $EDITOR; it comes back as an unsaved edit."""
+        from tui.app.external import edit_body
+
+        await edit_body(self.app, self.composer)
 
     def action_help(self) -> None:
         from tui.app.help_screen import HelpScreen

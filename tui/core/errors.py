@@ -36,6 +36,10 @@ class FlowError(HookbenchError):
     """A flow's routes are inconsistent: a missing target or a runaway cycle."""
 
 
+class ProgramError(HookbenchError):
+    """The person's own program ($PAGER, $EDITOR) is missing, cannot run, or failed."""
+
+
 class SendError(HookbenchError):
     """The exchange did not complete: timeout, refused, TLS, DNS, dropped connection.
 

@@ -52,6 +52,16 @@ class BodyEditor(Vertical):
     def content_type(self) -> str:
         return str(self.query_one("#content-type", Select).value)
 
+    @property
+    def text(self) -> str:
+        """The JSON or XML text typed (form fields are not in it)."""
+        return self.query_one("#body-text", TextArea).text
+
+    def replace_text(self, text: str) -> None:
+        """Put `text` in the editor as an edit (ctrl+z undoes it), e.g. from $EDITOR."""
+        area = self.query_one("#body-text", TextArea)
+        area.replace(text, (0, 0), area.document.end)
+
     def body(self) -> Body:
         return Body(
             content_type=self.content_type,

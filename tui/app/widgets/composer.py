@@ -91,6 +91,15 @@ class Composer(Vertical):
             f"Placeholders ({unknown} unknown)" if unknown else "Placeholders"
         )
 
+    async def body_editor(self) -> BodyEditor:
+        """The Body tab's editor (waiting for it if it is still being mounted)."""
+        return await part(self, BodyEditor)
+
+    def show_body(self) -> None:
+        """Bring the Body tab forward (the body just changed from outside)."""
+        self.tabs.display = True
+        self.tabs.active = "tab-body"
+
     def show_title(self, title: str) -> None:
         self.url_bar.border_title = title
 

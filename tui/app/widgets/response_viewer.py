@@ -90,6 +90,11 @@ class ResponseViewer(Vertical):
     def on_mount(self) -> None:
         self.clear()
 
+    @property
+    def body(self) -> DecodedBody | None:
+        """The decoded body shown (a flow step's, maybe), None when there is none."""
+        return self._body
+
     # --- what is shown ---------------------------------------------------------------------
 
     def clear(self, message: str = "(no response yet — ctrl+r sends)") -> None:
