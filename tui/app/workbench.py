@@ -321,7 +321,9 @@ class Workbench(Screen[None]):
         await self._show_result(result)
         self._record(module, result, profile_path, origin)
 
-    @work(thread=True, exit_on_error=False, group="history")
+    # A description of our own: Textual's default is repr() of the arguments, and a result holds
+    # the whole body (~0.5 s of the UI thread for a 4.5 MB response, at every send).
+    @work(thread=True, exit_on_error=False, group="history", description="record the run")
     def _record(
         self, module: Module, result: RunResult, profile_path: Path | None, origin: str | None = None
     ) -> None:
