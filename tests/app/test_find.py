@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, OptionList
 from textual.worker import WorkerState
 
@@ -131,28 +131,33 @@ async def test_enter_on_a_listed_match_and_escape_back_to_the_tree(make_app, tmp
         assert tree.cursor_node.data.path == "records.11.name"
 
 
-async def test_further_typing_cancels_the_search_under_way(make_app, tmp_path: Path) -> None:
+async def test_further_typing_cancels_the_search_under_way(
+    make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = make_app(tmp_path, profile_for(tmp_path, "/records?n=30000"))
     async with app.run_test(size=(100, 30)) as pilot:
         bar, _ = await open_tree_find(pilot)
         query = app.focused
         assert isinstance(query, Input)
+        started = []  # every search worker the bar starts (a spy: the real method runs)
+        search = bar._search
+        monkeypatch.setattr(bar, "_search", lambda *args: started.append(search(*args)) or started[-1])
         # Pilot's press waits until the process is idle, i.e. until a search is over; a person
-        # does not: the next keystroke goes into the box while the search still runs.
-        query.insert_text_at_cursor("x")
-        query.insert_text_at_cursor("y")  # nothing matches "xy": its search walks the whole body
-        running: list = []
-        for _ in range(200):
-            await asyncio.sleep(0.01)
-            running = [w for w in app.workers if w.group == "find" and w.node is bar]
-            if running:
+        # does not: the next keystrokes reach the box while the search still runs.
+        query.insert_text_at_cursor("x")  # matches every e-mail: 30,000 matches to walk to
+        for _ in range(3000):
+            await pilot.pause(0.01)
+            if bar.match_count:  # the first match is in: the search is under way
                 break
+        query.insert_text_at_cursor("y")  # nothing matches "xy" (nor "xyz")
         query.insert_text_at_cursor("z")
-        for _ in range(1000):
+        for _ in range(3000):
             await pilot.pause(0.01)
             if not bar.searching:
                 break
-        assert running and all(w.state == WorkerState.CANCELLED for w in running)
+        states = [w.state for w in started]
+        assert states[0] == WorkerState.CANCELLED and started[1].is_cancelled, states
+        assert states[2] == WorkerState.SUCCESS and len(started) == 3, states
         assert bar.query_text == "xyz" and bar.matches == []
         assert status(bar) == "no match in 255,002 nodes"
         await pilot.press("backspace", "backspace", "backspace")
