@@ -29,6 +29,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import xmltodict
 
+from tui.sandbox_auth import DEFAULT_LIFETIME, DEMO_API_KEY, DEMO_USERNAME, AuthState, TokenError, basic_ok
+
 __all__ = ["DEFAULT_DISCOUNT_CODE", "DEMO_TOKEN", "HOSTILE", "Sandbox", "SandboxState", "serve_forever"]
 
 DEMO_TOKEN = "demo-token"
@@ -92,10 +94,12 @@ class SandboxState:
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
+        self.auth = AuthState()
         self.reset()
 
     def reset(self) -> None:
-        """Restore the two initial subscribers, forget sent e-mails, switch drift off."""
+        """Restore the two initial subscribers, forget sent e-mails and every issued token, switch drift off."""
+        self.auth.reset()
         with self.lock:
             self.subscribers = {s["id"]: copy.deepcopy(s) for s in _INITIAL_SUBSCRIBERS}
             self.emails_sent = []
@@ -401,6 +405,60 @@ def _secure_profile(request: _Request) -> _Response:
     raise _ApiError(401, f"send 'Authorization: Bearer {DEMO_TOKEN}'", {"WWW-Authenticate": challenge})
 
 
+# --- auth ----------------------------------------------------------------------------------
+
+
+def _oauth_token(request: _Request) -> _Response:
+    """OAuth2 token endpoint (client_credentials, password, refresh_token); `?expires_in=N`."""
+    form = dict(parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True))
+    lifetime = int(_number_arg(request, "expires_in", DEFAULT_LIFETIME, maximum=86_400))
+    try:
+        answer = request.state.auth.issue(form, request.headers.get("Authorization", ""), lifetime)
+    except TokenError as exc:
+        headers = {"WWW-Authenticate": 'Basic realm="hookbench"'} if exc.status == 401 else {}
+        return _json(exc.status, {"error": exc.error, "error_description": exc.description}, headers)
+    return _json(200, answer, {"Cache-Control": "no-store"})
+
+
+def _oauth_stats(request: _Request) -> _Response:
+    auth = request.state.auth
+    stats = {"token_requests": auth.token_requests, "grants": auth.grants}
+    return _json(200, {**stats, "protected_requests": auth.protected_requests})
+
+
+def _auth_oauth2(request: _Request) -> _Response:
+    claims = request.state.auth.claims(request.headers.get("Authorization", ""))
+    if claims is None:
+        challenge = 'Bearer realm="hookbench", error="invalid_token"'
+        raise _ApiError(401, "send a live token from POST /oauth/token", {"WWW-Authenticate": challenge})
+    return _json(200, {"authenticated": "oauth2", **claims})
+
+
+def _auth_basic(request: _Request) -> _Response:
+    if not basic_ok(request.headers.get("Authorization", "")):
+        raise _ApiError(
+            401, f"send Basic auth for {DEMO_USERNAME}", {"WWW-Authenticate": 'Basic realm="hookbench"'}
+        )
+    return _json(200, {"authenticated": "basic", "user": DEMO_USERNAME})
+
+
+def _auth_digest(request: _Request) -> _Response:
+    auth = request.state.auth
+    if not auth.digest_ok(request.method, request.headers.get("Authorization", "")):
+        raise _ApiError(
+            401, f"send Digest auth for {DEMO_USERNAME}", {"WWW-Authenticate": auth.digest_challenge()}
+        )
+    return _json(200, {"authenticated": "digest", "user": DEMO_USERNAME})
+
+
+def _auth_api_key(request: _Request) -> _Response:
+    if request.headers.get("X-API-Key") == DEMO_API_KEY:
+        return _json(200, {"authenticated": "api_key", "in": "header"})
+    if request.arg("api_key") == DEMO_API_KEY:
+        return _json(200, {"authenticated": "api_key", "in": "query"})
+    raise _ApiError(401, f"send 'X-API-Key: {DEMO_API_KEY}' or '?api_key={DEMO_API_KEY}'")
+
+
 def _admin_reset(request: _Request) -> _Response:
     request.state.reset()
     return _json(200, {"reset": True})
@@ -666,6 +724,13 @@ _ROUTES: tuple[tuple[str, str, _Endpoint], ...] = (
     ("GET", r"/users", _list_users),
     ("POST", r"/soap/subscribers", _soap_subscribers),
     ("GET", r"/secure/profile", _secure_profile),
+    ("POST", r"/oauth/token", _oauth_token),
+    ("GET", r"/oauth/stats", _oauth_stats),
+    (_ANY, r"/auth/oauth2", _auth_oauth2),
+    (_ANY, r"/auth/basic", _auth_basic),
+    (_ANY, r"/auth/digest", _auth_digest),
+    (_ANY, r"/auth/bearer", _secure_profile),
+    (_ANY, r"/auth/api-key", _auth_api_key),
     ("POST", r"/emails/discount", _send_discount),
     ("POST", r"/admin/reset", _admin_reset),
     ("POST", r"/admin/drift", _admin_drift),

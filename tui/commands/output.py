@@ -20,6 +20,8 @@ def format_request(request: RenderedRequest) -> str:
     secrets = request.secrets
     lines = [f"{request.method} {mask_text(request.url, secrets)}"]
     lines += [f"{name}: {mask_text(mask_header(name, value), secrets)}" for name, value in request.headers]
+    if request.auth is not None:
+        lines.append(f"auth: {mask_text(request.auth.describe(), secrets)}")
     lines = [safe_text(line, single_line=True) for line in lines]
     body = request.body_text()
     if body:

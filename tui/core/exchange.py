@@ -20,6 +20,7 @@ class Exchange:
     elapsed_ms: float
     url: str
     redirects: int = 0
+    auth_secrets: frozenset[str] = frozenset()  # credentials the auth flow put on the wire
 
     def header(self, name: str) -> str | None:
         """A response header's value, matched case-insensitively."""

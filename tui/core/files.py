@@ -8,6 +8,12 @@ import stat
 from pathlib import Path
 
 
+def state_home() -> Path:
+    """hookbench's state folder: `$XDG_STATE_HOME/hookbench` (default ~/.local/state/hookbench)."""
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state).expanduser() / "hookbench"
+
+
 def atomic_write_text(path: Path, text: str, *, mode: int | None = None) -> None:
     """Write `text` to `path` via a temp file in the same folder, fsync, then rename.
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import HistoryError, ProfileError
-from tui.core.files import atomic_write_text
+from tui.core.files import atomic_write_text, state_home
 from tui.core.history_record import (
     HEADER_PREFIX,
     MAX_LOGGED_BODY,
@@ -71,8 +71,7 @@ def history_base() -> Path:
     override = os.environ.get(HISTORY_DIR_ENV)
     if override:
         return Path(override).expanduser()
-    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(state).expanduser() / "hookbench" / "history"
+    return state_home() / "history"
 
 
 def folder_key(folder: Path) -> str:

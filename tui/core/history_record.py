@@ -18,12 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote
 
+from tui.core.auth import is_secret_key
 from tui.core.history_toml import dumps
 from tui.core.secrets import MASK, is_secret_header, mask_header, mask_text
 from tui.core.template import names_in
 
 if TYPE_CHECKING:
-    from tui.core.model import Module, Request
+    from tui.core.auth import RenderedAuth
+    from tui.core.model import Auth, Module, Request
     from tui.core.render import RenderedRequest
     from tui.core.run import RunResult
 
@@ -273,8 +275,27 @@ def _request_table(
         headers[masker.hide(name)] = _stored_header(name, value, template, masker)
     if headers:
         table["headers"] = headers
+    if source.auth is not None and rendered.auth is not None:
+        table["auth"] = _stored_auth(source.auth, rendered.auth, masker)
     if source.sends_body and source.body is not None:
         table["body"] = _request_body(module, rendered, masker, base_dir)
+    return table
+
+
+def _stored_auth(source: Auth, rendered: RenderedAuth, masker: Masker) -> dict[str, Any]:
+    """`[request.auth]` as used: a credential keeps its `{{env.NAME}}`, or is masked outright."""
+    templates = dict(source.values) | {f"params.{k}": v for k, v in source.params}
+
+    def stored(key: str, value: str) -> str:
+        template = templates.get(key, "")
+        if is_secret_key(key) and _ONLY_ENV.match(template.strip()):
+            return template.strip()
+        return masker.restore(value, "url" if key == "token_url" else "raw")
+
+    table: dict[str, Any] = {"type": rendered.type}
+    table |= {key: stored(key, value) for key, value in rendered.values}
+    if rendered.params:
+        table["params"] = {key: stored(f"params.{key}", value) for key, value in rendered.params}
     return table
 
 
@@ -400,4 +421,8 @@ def masked_places(data: dict[str, Any]) -> list[str]:
     body = request.get("body") or {}
     if MASK in str(body.get("text", "")) or any(MASK in str(v) for v in (body.get("fields") or {}).values()):
         places.append("body")
+    auth = request.get("auth") or {}
+    for name, value in [*auth.items(), *(auth.get("params") or {}).items()]:
+        if isinstance(value, str) and MASK in value:
+            places.append(f"auth {name!r}")
     return places

@@ -26,6 +26,22 @@ class Body:
 
 
 @dataclass(frozen=True)
+class Auth:
+    """`[request.auth]`: a scheme and its values as written (placeholders allowed).
+
+    Which keys each scheme takes, and which of them are secrets, is `tui.core.auth`'s business.
+    """
+
+    type: str
+    values: tuple[tuple[str, str], ...] = ()
+    params: tuple[tuple[str, str], ...] = ()  # oauth2: extra form fields of the token request
+
+    def get(self, key: str, default: str = "") -> str:
+        """One value as written, or `default`."""
+        return next((value for name, value in self.values if name == key), default)
+
+
+@dataclass(frozen=True)
 class Request:
     """Everything needed to build the HTTP request, before `{{placeholders}}` are filled."""
 
@@ -40,6 +56,7 @@ class Request:
     follow_redirects: bool = True
     verify_tls: bool = True
     fail_on_missing: bool = False
+    auth: Auth | None = None
 
     def is_success_status(self, status: int) -> bool:
         """2xx unless the profile lists its own success statuses."""
@@ -60,6 +77,8 @@ class Request:
                 texts.append(self.body.text)
             else:
                 texts.extend(value for _, value in self.body.fields)
+        if self.auth is not None:
+            texts.extend(value for _, value in (*self.auth.values, *self.auth.params))
         return texts
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.core.auth import parse_auth
 from tui.core.catalogue import target_problem
 from tui.core.errors import ProfileError
 from tui.core.files import atomic_write_text
@@ -238,6 +239,7 @@ def _request(check: _Checker, data: Mapping[str, Any]) -> Request:
         follow_redirects=check.boolean(data, "follow_redirects", "request.follow_redirects", True),
         verify_tls=check.boolean(data, "verify_tls", "request.verify_tls", True),
         fail_on_missing=check.boolean(data, "fail_on_missing", "request.fail_on_missing", False),
+        auth=parse_auth(data["auth"], fail=check.fail) if "auth" in data else None,
     )
 
 

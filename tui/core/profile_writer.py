@@ -13,9 +13,11 @@ from typing import Any
 import tomlkit
 from tomlkit.items import AoT, Table
 
-from tui.core.model import DEFAULT_TIMEOUT, Module, Request
+from tui.core.auth import AUTH_KEYS
+from tui.core.model import DEFAULT_TIMEOUT, Auth, Module, Request
 
 Container = Any  # a tomlkit document or table; both behave as MutableMapping
+KNOWN_AUTH_KEYS = frozenset(key for keys in AUTH_KEYS.values() for key in keys)
 
 
 def apply_module(doc: Container, module: Module) -> None:
@@ -61,6 +63,8 @@ def _apply_request(table: Container, request: Request) -> None:
             _put(table, key, value)
     if request.headers or "headers" in table:
         _sync_pairs(_table(table, "headers"), request.headers)
+    if request.auth is not None or "auth" in table:
+        _apply_auth(table, request.auth)
     if request.body is None:
         if "body" in table:
             del table["body"]
@@ -72,6 +76,26 @@ def _apply_request(table: Container, request: Request) -> None:
             body["text"] = tomlkit.string(request.body.text, multiline="\n" in request.body.text)
     if request.body.fields or "fields" in body:
         _sync_pairs(_table(body, "fields"), request.body.fields)
+
+
+def _apply_auth(request: Container, auth: Auth | None) -> None:
+    """`[request.auth]` and `[request.auth.params]`; keys no scheme knows are kept."""
+    if auth is None:
+        del request["auth"]
+        return
+    table = _table(request, "auth")
+    # Another scheme's keys go when the type changes; otherwise they are kept like any unknown key.
+    ours = KNOWN_AUTH_KEYS if _plain(table.get("type")) != auth.type else frozenset(AUTH_KEYS[auth.type])
+    _put(table, "type", auth.type)
+    wanted = dict(auth.values)
+    for key in [k for k in table if k in ours and k not in wanted]:
+        del table[key]
+    for key, value in wanted.items():
+        _put(table, key, value)
+    if auth.params:
+        _sync_pairs(_table(table, "params"), auth.params)
+    elif "params" in table:
+        del table["params"]
 
 
 def _apply_rows(doc: Container, module: Module) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 from xml.parsers import expat
 
+from tui.core.auth import RenderedAuth, render_auth
 from tui.core.errors import BodyError, TemplateError
 from tui.core.model import Module
 from tui.core.names import control_problem
@@ -58,6 +59,7 @@ class RenderedRequest:
     follow_redirects: bool = True
     verify_tls: bool = True
     secrets: frozenset[str] = frozenset()
+    auth: RenderedAuth | None = None  # applied as the request goes out (tui.core.auth_flows)
 
     def header(self, name: str) -> str | None:
         """A header's value, matched case-insensitively."""
@@ -118,6 +120,8 @@ def render_request(module: Module, variables: Variables, *, base_dir: Path | Non
                 fields = ()
         if content_type in MEDIA_TYPES and not any(k.lower() == "content-type" for k, _ in headers):
             headers += (("Content-Type", MEDIA_TYPES[content_type]),)
+    auth = render_auth(request.auth, lookup) if request.auth is not None else None
+    secrets = lookup.secrets | (auth.secrets if auth is not None else frozenset())
     return RenderedRequest(
         method=request.method,
         url=url,
@@ -129,7 +133,8 @@ def render_request(module: Module, variables: Variables, *, base_dir: Path | Non
         timeout=request.timeout,
         follow_redirects=request.follow_redirects,
         verify_tls=request.verify_tls,
-        secrets=frozenset(lookup.secrets),
+        secrets=frozenset(secrets),
+        auth=auth,
     )
 
 

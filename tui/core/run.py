@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import http
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -184,6 +184,8 @@ async def run_module(
         exchange = await send(request, clients, max_body_bytes=max_body_bytes)
     except SendError as error:
         return transport_failure(module, request, error)
+    if exchange.auth_secrets:  # masked from here on, like every other credential
+        request = replace(request, secrets=request.secrets | exchange.auth_secrets)
     return await asyncio.to_thread(judge, module, request, exchange)
 
 

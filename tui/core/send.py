@@ -8,9 +8,11 @@ failure becomes a SendError whose `reason` is what a failure route shows.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import ssl
 import time
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
@@ -19,6 +21,10 @@ from tui.core.errors import SendError
 from tui.core.exchange import DEFAULT_MAX_BODY, Exchange
 from tui.core.render import RenderedRequest
 
+if TYPE_CHECKING:
+    from tui.core.auth_flows import Recording
+    from tui.core.token_cache import TokenCache
+
 USER_AGENT = "hookbench/0.1"
 
 
@@ -26,10 +32,20 @@ class Clients:
     """One long-lived httpx.AsyncClient per TLS-verification setting, created on first use.
 
     Proxies and certificates from the environment apply as httpx users expect (trust_env).
+    OAuth2 tokens live as long as the clients (and across processes, in the state folder).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, tokens: TokenCache | None = None) -> None:
         self._clients: dict[bool, httpx.AsyncClient] = {}
+        self._tokens = tokens
+
+    @property
+    def tokens(self) -> TokenCache:
+        if self._tokens is None:
+            from tui.core.token_cache import TokenCache
+
+            self._tokens = TokenCache()
+        return self._tokens
 
     def get(self, *, verify: bool) -> httpx.AsyncClient:
         if verify not in self._clients:
@@ -49,18 +65,39 @@ async def send(
 ) -> Exchange:
     """Send `request` and read its response; raises SendError with a readable reason."""
     client = clients.get(verify=request.verify_tls)
+    auth = None
+    if request.auth is not None:
+        from tui.core.auth_flows import build_auth
+
+        auth = build_auth(request.auth, clients.tokens)
     started = time.perf_counter()
     try:
         async with asyncio.timeout(request.timeout):
-            return await _exchange(client, request, max_body_bytes, started)
+            return await _exchange(client, request, max_body_bytes, started, auth)
     except (TimeoutError, httpx.TimeoutException) as exc:
         raise SendError(f"timeout after {_seconds(request.timeout)}") from exc
     except (httpx.HTTPError, OSError) as exc:  # ssl.SSLError is an OSError
-        raise SendError(describe_transport_error(exc, request.url)) from exc
+        raise SendError(_failure_reason(exc, request)) from exc
+
+
+def _failure_reason(exc: BaseException, request: RenderedRequest) -> str:
+    """What went wrong, saying so when it was the OAuth2 token request that failed."""
+    url = request.url
+    with contextlib.suppress(AttributeError, RuntimeError):  # not every error knows its request
+        url = str(exc.request.url)  # type: ignore[attr-defined]
+    reason = describe_transport_error(exc, url)
+    auth = request.auth
+    if auth is not None and auth.type == "oauth2" and url == auth.get("token_url"):
+        return f"token request to {url} failed: {reason}"
+    return reason
 
 
 async def _exchange(
-    client: httpx.AsyncClient, request: RenderedRequest, cap: int, started: float
+    client: httpx.AsyncClient,
+    request: RenderedRequest,
+    cap: int,
+    started: float,
+    auth: Recording | None = None,
 ) -> Exchange:
     built = client.build_request(
         request.method,
@@ -71,7 +108,9 @@ async def _exchange(
         files=[(a.field, (a.filename, a.content, a.media_type)) for a in request.attachments] or None,
         timeout=httpx.Timeout(request.timeout),
     )
-    response = await client.send(built, stream=True, follow_redirects=request.follow_redirects)
+    response = await client.send(
+        built, stream=True, follow_redirects=request.follow_redirects, auth=auth or httpx.USE_CLIENT_DEFAULT
+    )
     try:
         chunks: list[bytes] = []
         size = 0
@@ -94,7 +133,8 @@ async def _exchange(
         truncated=truncated,
         elapsed_ms=(time.perf_counter() - started) * 1000,
         url=str(response.url),
-        redirects=len(response.history),
+        redirects=sum(1 for hop in response.history if hop.is_redirect),  # not auth round trips
+        auth_secrets=frozenset(auth.sent) if auth is not None else frozenset(),
     )
 
 
