@@ -19,7 +19,7 @@ HELP = """\
 | **ctrl+s** | save the profile (a new module asks for a name) |
 | **ctrl+b** | show / hide the profiles pane |
 | **f2** | show / hide the request pane (more room for the response) |
-| **f3** / **f4** | next request tab (Headers, Body, Options, Placeholders) / next response tab (Tree, Raw, Headers, Set Variables, Diff, Flow) |
+| **f3** / **f4** | next request tab (Headers, Auth, Body, Options, Placeholders) / next response tab (Tree, Raw, Headers, Set Variables, Diff, Flow) |
 | **ctrl+p** | command palette: copy as curl (masked or not), map against this response, help, theme, quit |
 | **ctrl+l** | focus the URL |
 | **ctrl+t** | focus the response tree |
@@ -34,6 +34,7 @@ HELP = """\
 | Profiles pane | ↑/↓ and Enter open a profile (asks first if the current one has unsaved edits) |
 | URL | Enter sends; the method select opens with Enter, ↑/↓ to choose |
 | Headers, form fields | **+ Add row**, then type name and value; **✕** deletes a row |
+| Auth | pick a type (basic, bearer, api_key, digest, oauth2) and fill its fields; credentials are masked as typed; `{{env.NAME}}` keeps them out of the file |
 | Body | a plain text editor: Tab indents, **Esc** moves on to the next field |
 | Options | timeout, success statuses (`200-299`, `200, 404`), space toggles a switch |
 | Placeholders | each `{{name}}` with its value; type one in for this session |

@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
+from tui.app.widgets.auth_editor import AuthEditor
 from tui.app.widgets.body_editor import BodyEditor
 from tui.app.widgets.composer import Composer
 from tui.app.widgets.diff_view import DiffView
@@ -257,6 +258,7 @@ class Workbench(Screen[None]):
         self.app.sub_title = f"{name}{mark}"
 
     @on(KeyValueEditor.Changed)
+    @on(AuthEditor.Changed)
     @on(BodyEditor.Changed)
     @on(OptionsForm.Changed)
     @on(SetVariablesPanel.Changed)

@@ -42,7 +42,7 @@ AUTH_KEYS: dict[str, tuple[str, ...]] = {
         "client_auth",
     ),
 }
-_REQUIRED: dict[str, tuple[str, ...]] = {
+REQUIRED: dict[str, tuple[str, ...]] = {
     "basic": ("username", "password"),
     "bearer": ("token",),
     "api_key": ("name", "value"),
@@ -121,9 +121,9 @@ def auth_problem(auth: Auth) -> tuple[str, str] | None:
     if auth.type not in AUTH_TYPES:
         return "type", f"unknown auth type {auth.type!r}; {_expected(auth.type, AUTH_TYPES)}"
     present = {name for name, _ in auth.values}
-    for name in _REQUIRED[auth.type]:
+    for name in REQUIRED[auth.type]:
         if name not in present or (name in ("token_url", "name") and not auth.get(name).strip()):
-            return name, f"is missing; {auth.type} auth needs {_listing(_REQUIRED[auth.type])}"
+            return name, f"is missing; {auth.type} auth needs {_listing(REQUIRED[auth.type])}"
     for name, choices in CHOICES.items():
         value = auth.get(name, DEFAULTS[name])
         if name in AUTH_KEYS[auth.type] and value not in choices:
@@ -134,6 +134,15 @@ def auth_problem(auth: Auth) -> tuple[str, str] | None:
             if name not in present:
                 return name, f"is missing; the {grant} grant needs {_listing(GRANT_NEEDS[grant])}"
     return None
+
+
+def editable_keys(kind: str, grant: str = DEFAULTS["grant"]) -> tuple[str, ...]:
+    """The keys an editor offers for `kind` (for oauth2: those its `grant` uses), in order."""
+    keys = AUTH_KEYS.get(kind, ())
+    if kind != "oauth2":
+        return keys
+    unused = {"username", "password", "refresh_token"} - set(GRANT_NEEDS.get(grant, ()))
+    return tuple(key for key in keys if key not in unused)
 
 
 def _text(value: Any, dotted: str, fail: Fail) -> str:

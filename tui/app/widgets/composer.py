@@ -1,8 +1,8 @@
-"""The request side of the workbench: the URL bar and the Headers / Body / Options / Placeholders tabs.
+"""The request side of the workbench: the URL bar and the Headers / Auth / Body / Options / Placeholders tabs.
 
 It loads a request into its fields and reads one back (`request`), shows the Body tab only
 for methods that carry a body, and shows what the placeholders resolve to. Edits bubble up
-as its children's messages (`UrlBar.*`, `KeyValueEditor.Changed`, `BodyEditor.Changed`,
+as its children's messages (`UrlBar.*`, `KeyValueEditor.Changed`, `AuthEditor.Changed`, `BodyEditor.Changed`,
 `OptionsForm.Changed`, `PlaceholdersPanel.ValueTyped`); the screen decides what follows.
 """
 
@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.lazy import Lazy
 from textual.widgets import TabbedContent, TabPane
 
+from tui.app.widgets.auth_editor import AuthEditor
 from tui.app.widgets.body_editor import BodyEditor
 from tui.app.widgets.key_values import KeyValueEditor
 from tui.app.widgets.lazy_parts import mounted, part
@@ -42,6 +43,8 @@ class Composer(Vertical):
             with TabPane("Headers", id="tab-headers"):
                 yield self.headers
             # Hidden tabs mount after the first frame (Lazy): the first screen comes sooner.
+            with TabPane("Auth", id="tab-auth"):
+                yield Lazy(AuthEditor(request.auth, id="auth-editor"))
             with TabPane("Body", id="tab-body"):
                 yield Lazy(BodyEditor(request.body, id="body-editor"))
             with TabPane("Options", id="tab-options"):
@@ -56,6 +59,7 @@ class Composer(Vertical):
         """Put another request into the fields (a profile or a history record was opened)."""
         self.url_bar.load(request.method, request.url)
         await self.headers.load(request.headers)
+        await (await part(self, AuthEditor)).load(request.auth)
         await (await part(self, BodyEditor)).load(request.body)
         (await part(self, OptionsForm)).load(request)
         self._show_body_tab(request.method)
@@ -75,7 +79,11 @@ class Composer(Vertical):
             and not (body.text or body.fields)
         ):
             body = None
-        request = replace(loaded, method=method, url=self.url_bar.url, headers=self.headers.pairs, body=body)
+        auth_editor = mounted(self, AuthEditor)
+        auth = auth_editor.auth() if auth_editor else loaded.auth
+        request = replace(
+            loaded, method=method, url=self.url_bar.url, headers=self.headers.pairs, body=body, auth=auth
+        )
         options = mounted(self, OptionsForm)
         return options.apply(request) if options is not None else request
 
