@@ -108,6 +108,9 @@ async def test_oauth2_in_the_tab_fetches_a_token_once(
             "audience",
             "client_auth",
         ]
+        await pilot.press("ctrl+r")  # not sendable yet: the tab says what is missing
+        await pilot.pause()
+        assert "auth token url: is missing; oauth2 auth needs token_url and client_id" in status_text(app)
         await type_into(pilot, fields(app)["token_url"], "{{base_url}}/oauth/token")
         await type_into(pilot, fields(app)["client_id"], DEMO_CLIENT_ID)
         await type_into(pilot, fields(app)["client_secret"], DEMO_CLIENT_SECRET)

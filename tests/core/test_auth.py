@@ -407,3 +407,22 @@ def test_headless_start_up_does_not_import_the_oauth2_flow(tmp_path: Path) -> No
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "[]"
     assert f"auth: basic · username {MASK} · password {MASK}" in done.stdout
+
+
+def test_dotted_auth_keys_are_edited_in_place_and_rewritten_when_a_key_must_go(tmp_path: Path) -> None:
+    text = (
+        'name = "d"\n[request]\nmethod = "GET"\nurl = "https://x.test"\n'
+        'auth.type = "basic"\nauth.username = "u"\nauth.password = "p"  # pw\nauth.note = "mine"\n'
+    )
+    path = write(tmp_path, text)
+    profile = load_profile(path)
+    request = profile.module.request
+    basic = Auth("basic", (("username", "u"), ("password", "p2")))
+    document = save_profile(
+        path, Module(name="d", request=Request(url=request.url, auth=basic)), profile.document
+    )
+    assert path.read_text() == text.replace('"p"  # pw', '"p2"  # pw')
+    bearer = Auth("bearer", (("token", "t"),))
+    save_profile(path, Module(name="d", request=Request(url=request.url, auth=bearer)), document)
+    assert read_module(path).request.auth == bearer
+    assert 'note = "mine"' in path.read_text() and "username" not in path.read_text()

@@ -10,7 +10,6 @@ The same checker reads a profile's `[request.auth]` and an environment's `[auth]
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -163,6 +162,8 @@ def _kind(value: object) -> str:
 
 
 def _expected(value: str, choices: tuple[str, ...]) -> str:
+    import difflib  # only on a mistake: `hookbench run` does not pay for it
+
     close = difflib.get_close_matches(value, choices, n=1)
     hint = f" (did you mean {close[0]}?)" if close else ""
     return f"expected one of {', '.join(choices)}{hint}"

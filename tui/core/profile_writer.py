@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import tomlkit
+from tomlkit.container import OutOfOrderTableProxy
 from tomlkit.items import AoT, Table
 
 from tui.core.auth import AUTH_KEYS
@@ -86,9 +87,18 @@ def _apply_auth(request: Container, auth: Auth | None) -> None:
     table = _table(request, "auth")
     # Another scheme's keys go when the type changes; otherwise they are kept like any unknown key.
     ours = KNOWN_AUTH_KEYS if _plain(table.get("type")) != auth.type else frozenset(AUTH_KEYS[auth.type])
-    _put(table, "type", auth.type)
     wanted = dict(auth.values)
-    for key in [k for k in table if k in ours and k not in wanted]:
+    dropped = [k for k in table if k in ours and k not in wanted]
+    if isinstance(table, OutOfOrderTableProxy) and (dropped or ("params" in table and not auth.params)):
+        # Dotted keys (`auth.type = …` under [request]): tomlkit cannot delete from those,
+        # so the table is written afresh, keeping the keys hookbench does not know.
+        kept = {k: v for k, v in table.unwrap().items() if k not in ours and k != "params"}
+        del request["auth"]
+        table = request["auth"] = tomlkit.table()
+        table.update(kept)
+        dropped = []
+    _put(table, "type", auth.type)
+    for key in dropped:
         del table[key]
     for key, value in wanted.items():
         _put(table, key, value)

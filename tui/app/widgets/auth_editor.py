@@ -14,7 +14,16 @@ from textual.message import Message
 from textual.widgets import Input, Label, Select
 
 from tui.app.widgets.key_values import KeyValueEditor
-from tui.core.auth import AUTH_KEYS, AUTH_TYPES, CHOICES, DEFAULTS, REQUIRED, editable_keys, is_secret_key
+from tui.core.auth import (
+    AUTH_KEYS,
+    AUTH_TYPES,
+    CHOICES,
+    DEFAULTS,
+    REQUIRED,
+    auth_problem,
+    editable_keys,
+    is_secret_key,
+)
 from tui.core.model import Auth
 
 NONE = "none"
@@ -131,8 +140,11 @@ class AuthEditor(VerticalScroll):
         await self._build()
 
     def auth(self) -> Auth | None:
-        """The table as typed. Keys the file had are kept as they were, so loading and saving
-        an untouched profile changes nothing; optional ones left empty are left out."""
+        """The table as typed; ValueError names a field that is missing or wrong.
+
+        Keys the file had are kept as they were, so loading and saving an untouched profile
+        changes nothing; optional ones left empty are left out.
+        """
         kind = self.kind
         if kind == NONE:
             return None
@@ -151,7 +163,11 @@ class AuthEditor(VerticalScroll):
             elif value and value != DEFAULTS.get(key):
                 values.append((key, value))
         params = self.params.pairs if kind == "oauth2" else ()
-        return Auth(kind, tuple(values), params)
+        auth = Auth(kind, tuple(values), params)
+        problem = auth_problem(auth)
+        if problem is not None:
+            raise ValueError(f"auth {LABELS.get(problem[0], problem[0]).lower()}: {problem[1]}")
+        return auth
 
     def _read_fields(self) -> None:
         if self._built is None:  # the rows still hold a previous module's values
