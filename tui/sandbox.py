@@ -98,7 +98,7 @@ class SandboxState:
         self.reset()
 
     def reset(self) -> None:
-        """Restore the two initial subscribers, forget sent e-mails and every issued token, switch drift off."""
+        """Restore the initial subscribers, forget sent e-mails and issued tokens, switch drift off."""
         self.auth.reset()
         with self.lock:
             self.subscribers = {s["id"]: copy.deepcopy(s) for s in _INITIAL_SUBSCRIBERS}
