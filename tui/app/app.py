@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from tui.app import upstream
 from tui.app.dialogs import UnsavedChanges
 from tui.app.workbench import Workbench
 from tui.core.curl import to_curl
@@ -43,6 +44,7 @@ class HookbenchApp(App[None]):
         profile_path: Path | None = None,
         variables: Variables | None = None,
     ) -> None:
+        upstream.install()  # before any screen exists: Textual bugs hookbench defends against
         super().__init__()
         self.folder = folder
         self.profile_path = profile_path

@@ -1,0 +1,125 @@
+"""Each crash that random input found, replayed with the shortest input that shows it.
+
+The inputs go in as a terminal delivers them (`Terminal`: no wait between events), because
+most of these crashes need a second event to arrive before the first one is handled. Each
+test names the upstream bug it guards against (see `tui/app/upstream.py`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+from textual import events
+from textual.widgets import Button
+
+from tests.app.conftest import PROFILES
+from tests.app.terminal import Terminal, mouse_event
+from tui.app.help_screen import HelpScreen
+from tui.app.widgets.profile_list import ProfileList
+
+
+def copy_profiles(folder: Path, *names: str) -> Path:
+    for name in names:
+        shutil.copy(PROFILES / name, folder)
+    return folder / names[0]
+
+
+async def test_double_click_outside_the_palette(make_app, tmp_path: Path) -> None:
+    """Upstream bug 1: the palette's second click dismissed the workbench (ScreenStackError)."""
+    app = make_app(tmp_path, copy_profiles(tmp_path, "users.toml"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert len(app.screen_stack) == 2
+        Terminal(app).click(1, 1, times=2)
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is app.workbench  # the palette closed once; the workbench stays
+        await pilot.press("ctrl+p")  # and the palette still opens
+        await pilot.pause()
+        assert len(app.screen_stack) == 2
+
+
+async def test_help_closed_twice_at_once(make_app, tmp_path: Path) -> None:
+    """Upstream bug 1, in our help screen: Close (Enter) and f1 arrive together."""
+    app = make_app(tmp_path, copy_profiles(tmp_path, "users.toml"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1", "tab")
+        assert isinstance(app.screen, HelpScreen)
+        assert isinstance(app.focused, Button) and app.focused.id == "help-close"
+        terminal = Terminal(app)
+        terminal.key("enter")
+        await asyncio.sleep(0)
+        terminal.key("f1")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is app.workbench
+        assert len(app.screen_stack) == 1
+
+
+async def test_press_on_a_screen_being_removed(make_app, tmp_path: Path) -> None:
+    """Upstream bug 2: a press forwarded to the closing help screen hit a detached widget."""
+    app = make_app(tmp_path, copy_profiles(tmp_path, "users.toml"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        help_screen = app.screen
+        x, y = next(
+            (x, y)
+            for y in range(24)
+            for x in range(80)
+            if help_screen.get_widget_and_offset_at(x, y)[1] is not None  # on text
+        )
+        under, _ = help_screen.get_widget_and_offset_at(x, y)
+        assert under is not None
+        help_screen.dismiss()
+        for _ in range(500):  # until the help's widgets are detached, as during its removal
+            if under.parent is None:
+                break
+            await asyncio.sleep(0)
+        assert under.parent is None
+        help_screen._forward_event(mouse_event(events.MouseDown, x, y))  # as App.on_event does
+        await pilot.pause()
+        assert app.screen is app.workbench
+
+
+async def test_page_down_in_a_method_select_being_opened(make_app, tmp_path: Path) -> None:
+    """Upstream bug 3: PageDown reached the method select's overlay before it had a height."""
+    app = make_app(tmp_path, copy_profiles(tmp_path, "users.toml"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.workbench.query_one("#method").focus()
+        await pilot.pause()
+        terminal = Terminal(app)
+        for key in ("enter", "tab", "pagedown"):
+            terminal.key(key)
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is app.workbench
+
+
+async def test_click_on_an_option_replaced_by_fewer(make_app, tmp_path: Path) -> None:
+    """Upstream bug 4: a click on the third profile reached the list after it shrank to one.
+
+    The screen gives a click the style (and option number) under the mouse when it forwards
+    it; the list handles it later. Here the list is reloaded in between, as a save does.
+    """
+    start = copy_profiles(tmp_path, "users.toml", "soap-lookup.toml", "subscriber-lookup.toml")
+    app = make_app(tmp_path, start)
+    async with app.run_test(size=(120, 30)) as pilot:
+        profiles = app.workbench.query_one(ProfileList)
+        await pilot.pause()
+        assert profiles.option_count == 3
+        region = profiles.content_region
+        x, y = region.x + 2, region.y + 2  # the third option
+        click = mouse_event(events.Click, x - region.x, y - region.y)
+        click.style = app.screen.get_style_at(x, y)  # what Screen._forward_event does
+        assert click.style.meta.get("option") == 2
+        profiles.post_message(click)
+        for name in ("subscriber-lookup.toml", "users.toml"):
+            (tmp_path / name).unlink()
+        profiles.reload()  # before the list handles the click
+        await pilot.pause()
+        await pilot.pause()
+        assert profiles.option_count == 1
+        assert app.screen is app.workbench

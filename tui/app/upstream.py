@@ -1,0 +1,106 @@
+"""Defences against Textual bugs that hookbench ships with (found by random input on textual 8.2.8).
+
+Keys and clicks that arrive in a burst (key repeat, a paste, an SSH link delivering input in
+lumps) queue up behind each other, and a few Textual code paths assume the screen or list they
+act on is still the one shown. Hookbench cannot wait for upstream fixes, so `install()` wraps
+those methods once, at app start. Each entry names the bug, what the wrapper does instead,
+and the regression test in `tests/app/test_crash_regressions.py` that reproduces it; when a
+Textual release fixes one, delete its wrapper and keep the test.
+
+Upstream bugs worked around:
+
+1. `Screen.dismiss` pops whatever screen is on top, without checking that it is its own
+   screen. Two dismissals queued before the first is handled pop the screen beneath, or raise
+   `ScreenStackError: Can't pop screen` when only the workbench is left. Textual's
+   `CommandPalette` does this on a double click outside it (`_on_click`), on Enter pressed
+   twice (`_select_or_command`) and on Esc; hookbench's own dialogs (help, name prompt,
+   unsaved changes, row editor) do it when Close and Esc arrive together.
+   → `_dismiss_if_active`: a screen that is no longer active is not dismissed again.
+   Tests: `test_double_click_outside_the_palette`, `test_help_closed_twice_at_once`.
+2. `Screen._forward_event` takes the widget under a mouse press from the last frame's map and
+   reads `widget.parent.region`; a widget removed since (its parent is None) gives
+   `AttributeError: 'NoneType' object has no attribute 'region'`. It happens to a press on a
+   screen being removed, and on a widget just deleted (a second click on a row's ✕).
+   → `_forward_event_if_attached`: a mouse event aimed at a removed screen or widget is dropped
+   (the next frame shows what is really there). Test: `test_press_on_a_screen_being_removed`.
+3. `OptionList._move_page` (PageUp / PageDown) reads the option-to-line map that the list only
+   builds while it has a size; a list with no height yet (a `Select` overlay, the palette's
+   command list, a list whose options were just replaced) raises `KeyError: 0`.
+   → `_move_page_when_laid_out`: with no lines built there is no page to move by.
+   Test: `test_page_down_in_a_method_select_being_opened`.
+4. `OptionList._on_click` indexes the options with the option number painted in the last
+   frame; when the options were replaced by fewer since, that raises `IndexError`.
+   → `_click_existing_option`: a click on an option that no longer exists is ignored.
+   Test: `test_click_on_an_option_replaced_by_fewer`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from textual import events
+from textual.await_complete import AwaitComplete
+from textual.screen import Screen
+from textual.widgets import OptionList
+
+_INSTALLED = "_hookbench_guarded"
+
+
+def install() -> None:
+    """Wrap the faulty Textual methods (once per process; calling again does nothing)."""
+    _wrap(Screen, "dismiss", _dismiss_if_active)
+    _wrap(Screen, "_forward_event", _forward_event_if_attached)
+    _wrap(OptionList, "_move_page", _move_page_when_laid_out)
+    _wrap(OptionList, "_on_click", _click_existing_option)
+
+
+def _wrap(owner: type, name: str, guard: Callable[..., Any]) -> None:
+    original = getattr(owner, name)
+    if getattr(original, _INSTALLED, False):
+        return
+
+    @functools.wraps(original)
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return guard(original, self, *args, **kwargs)
+
+    setattr(method, _INSTALLED, True)
+    setattr(owner, name, method)
+
+
+def _dismiss_if_active(
+    original: Callable[..., AwaitComplete], screen: Screen[Any], *args: Any
+) -> AwaitComplete:
+    if not screen.is_attached or screen.app.screen is not screen:
+        return AwaitComplete.nothing()  # dismissed already, or another screen is on top of it
+    return original(screen, *args)
+
+
+def _forward_event_if_attached(
+    original: Callable[..., None], screen: Screen[Any], event: events.Event
+) -> None:
+    if isinstance(event, events.MouseEvent) and not event.is_forwarded:
+        if not screen.is_attached:
+            return
+        if isinstance(event, events.MouseDown):
+            widget, _ = screen.get_widget_and_offset_at(event.x, event.y)
+            if widget is not None and widget is not screen and not widget.is_attached:
+                return
+    original(screen, event)
+
+
+def _move_page_when_laid_out(original: Callable[..., None], option_list: OptionList, direction: int) -> None:
+    highlighted = option_list.highlighted or 0
+    if highlighted not in option_list._index_to_line:
+        return
+    original(option_list, direction)
+
+
+async def _click_existing_option(
+    original: Callable[..., Any], option_list: OptionList, event: events.Click
+) -> None:
+    clicked = event.style.meta.get("option")
+    if isinstance(clicked, int) and not 0 <= clicked < option_list.option_count:
+        return
+    await original(option_list, event)
