@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import sys
 import tempfile
 import time
@@ -58,10 +59,13 @@ async def run(args: argparse.Namespace, tmp: Path, base_url: str) -> None:
     total_inputs = crashes = 0
     started = time.perf_counter()
     for seed in range(args.first_seed, args.first_seed + args.seeds):
-        outcome = await drive(make_app(tmp, base_url, seed), seed=seed, count=args.inputs, gap=args.gap)
+        outcome = await drive(
+            make_app(tmp, base_url, seed), rng=random.Random(seed), count=args.inputs, gap=args.gap
+        )
         total_inputs += len(outcome.inputs)
         if outcome.error is None:
-            print(f"seed {seed:3}: {len(outcome.inputs)} inputs, no crash")
+            ended = "" if len(outcome.inputs) == args.inputs else " (the input quit the app)"
+            print(f"seed {seed:3}: {len(outcome.inputs)} inputs, no crash{ended}")
             continue
         crashes += 1
         error = outcome.error

@@ -86,17 +86,19 @@ class Outcome:
 async def drive(
     app: App,
     *,
-    seed: int | None = None,
+    rng: random.Random | None = None,
     count: int = 0,
     script: Sequence[Input] | None = None,
     size: tuple[int, int] = (80, 24),
     gap: float = 0.01,
 ) -> Outcome:
-    """Run `app` headless and deliver `script`, or `count` random inputs from `seed`, `gap` s apart.
+    """Run `app` headless and deliver `script`, or `count` random inputs drawn from `rng`.
 
-    Returns what was delivered and the exception that reached the app, if any.
+    Inputs are `gap` seconds apart. Returns what was delivered (fewer than asked when the
+    input quit the app, e.g. through the palette's Quit) and the exception that reached
+    the app, if any.
     """
-    rng = random.Random(seed)
+    rng = rng or random.Random(0)
     delivered: list[Input] = []
     error: BaseException | None = None
     try:
