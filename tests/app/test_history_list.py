@@ -67,6 +67,10 @@ class Host(App[None]):
         assert message.control is self.query_one(HistoryList)
         self.posted.append(("save", message.record_id))
 
+    @on(HistoryList.MapRequested)
+    def _map(self, message: HistoryList.MapRequested) -> None:
+        self.posted.append(("map", message.record_id))
+
 
 @pytest.fixture
 def history(tmp_path: Path) -> History:
@@ -129,9 +133,9 @@ async def test_enter_opens_and_keys_ask_for_replay_and_save(history: History, id
     async with Host(history).run_test(size=(100, 20)) as pilot:
         await settle(pilot)
         pilot.app.query_one("#history-filter", Input).focus()
-        await pilot.press("r", "s")  # typed into the filter, not actions
+        await pilot.press("r", "s", "m")  # typed into the filter, not actions
         await settle(pilot)
-        assert pilot.app.posted == [] and pilot.app.query_one("#history-filter", Input).value == "rs"
+        assert pilot.app.posted == [] and pilot.app.query_one("#history-filter", Input).value == "rsm"
         pilot.app.query_one("#history-filter", Input).value = ""
         await settle(pilot)
         await pilot.press("enter")  # from the filter to the list
@@ -139,8 +143,9 @@ async def test_enter_opens_and_keys_ask_for_replay_and_save(history: History, id
         await pilot.press("enter")
         await pilot.press("r")
         await pilot.press("s")
+        await pilot.press("m")
         await pilot.pause()
-        assert pilot.app.posted == [("opened", ids[2]), ("replay", ids[2]), ("save", ids[2])]
+        assert pilot.app.posted == [("opened", ids[2]), ("replay", ids[2]), ("save", ids[2]), ("map", ids[2])]
 
 
 async def test_click_opens_a_record(history: History, ids: list[str]) -> None:
