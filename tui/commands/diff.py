@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -67,14 +68,22 @@ class Side:
 def run(args: argparse.Namespace) -> int:
     """Read both sides, compare, print; 0 same shape, 3 drift."""
     from tui.core.diff import diff_documents
-    from tui.core.history import History
 
     if args.a == "-" and args.b == "-":
         raise HookbenchError("diff: only one of A and B can be - (stdin)")
     profile_path = _profile_path(args.profile, args.profiles or Path("profiles")) if args.profile else None
     folder = profile_path.resolve().parent if profile_path else (args.profiles or Path("profiles"))
-    history = History.for_profiles(folder)
     stem = profile_path.stem if profile_path else None
+    opened: list[History] = []
+
+    def history() -> History:
+        """The folder's history, read only when a side is a record (two files need none)."""
+        if not opened:
+            from tui.core.history import History
+
+            opened.append(History.for_profiles(folder))
+        return opened[0]
+
     a, b = read_side(args.a, history, stem), read_side(args.b, history, stem)
     rows = _rows(profile_path, a, b, folder)
     diff = diff_documents(a.data, b.data, rows=rows, values=args.values, xml=a.xml and b.xml)
@@ -98,7 +107,7 @@ def _profile_path(text: str, folder: Path) -> Path:
     raise HookbenchError(f"--profile {text}: no such profile (not a file, nor {folder / (text + '.toml')})")
 
 
-def read_side(text: str, history: History, profile: str | None) -> Side:
+def read_side(text: str, history: Callable[[], History], profile: str | None) -> Side:
     """A file, stdin, or a history record's response, parsed."""
     from tui.core.documents import parse_document
 
@@ -110,7 +119,7 @@ def read_side(text: str, history: History, profile: str | None) -> Side:
         except OSError as exc:
             raise HookbenchError(f"{text}: {exc.strerror or exc}") from exc
     else:
-        return record_side(text, history, profile)
+        return record_side(text, history(), profile)
     data = parse_document(raw, "stdin" if text == "-" else text)
     return Side(label, data, raw.lstrip()[:1] == b"<")
 

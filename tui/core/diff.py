@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.core.bulk import gc_paused
 from tui.core.errors import PathError
-from tui.core.model import SetVariable
 from tui.core.paths import iter_leaves, lookup, resolve
 from tui.core.shape import PathShape, fold_repeats, shape_of
+
+if TYPE_CHECKING:
+    from tui.core.model import SetVariable
 
 __all__ = ["BrokenRow", "ShapeDiff", "TypeChange", "ValueChange", "broken_rows", "diff_documents"]
 
