@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from tui.app.safe import append_safe, safe
 from tui.core.diff import ShapeDiff
 
 MAX_PATHS = 500  # per kind: a vendor's rewrite should not build a 30,000-line widget
@@ -22,7 +23,8 @@ ADDED, REMOVED, CHANGED, BROKEN = "green", "red", "yellow", "bold red"
 def diff_text(diff: ShapeDiff, against: str) -> Text:
     """The diff as styled lines: `+ path  type` green, `- path  type` red, `~ path  a → b` yellow."""
     text = Text()
-    text.append(f"against {against}\n", "dim")
+    append_safe(text, f"against {against}", "dim")
+    text.append("\n")
     if diff.same_shape:
         text.append("same shape: no path added, removed or retyped\n", "green")
     else:
@@ -44,14 +46,16 @@ def diff_text(diff: ShapeDiff, against: str) -> Text:
     if diff.broken:
         text.append("\nbroken Set Variables rows (resolved before, not now):\n", BROKEN)
         for broken in diff.broken:
-            text.append(f"✗ {broken.row.name} → {{{{{broken.row.publishes}}}}}", BROKEN)
-            text.append(f"  {broken.problem}\n", "red")
+            append_safe(text, f"✗ {broken.row.name} → {{{{{broken.row.publishes}}}}}", BROKEN)
+            append_safe(text, f"  {broken.problem}", "red")
+            text.append("\n")
     return text
 
 
 def _lines(text: Text, lines: list[str], style: str) -> None:
-    for line in lines[:MAX_PATHS]:
-        text.append(line + "\n", style)
+    for line in lines[:MAX_PATHS]:  # paths quote control characters already; keys are outside text
+        append_safe(text, line, style)
+        text.append("\n")
     if len(lines) > MAX_PATHS:
         text.append(f"… {len(lines) - MAX_PATHS} more\n", "dim")
 
@@ -68,7 +72,7 @@ class DiffView(VerticalScroll):
         yield self._text
 
     def show_message(self, message: str) -> None:
-        self.shown = Text(message, style="dim")
+        self.shown = safe(message, "dim", single_line=False)
         self._text.update(self.shown)
 
     def show_diff(self, diff: ShapeDiff, against: str) -> None:
