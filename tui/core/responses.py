@@ -2,6 +2,11 @@
 
 Decoding never raises: a body that is not what it claims to be keeps its text (or marks
 itself binary) and carries an `error` a person can read, e.g. "body is not JSON: …".
+The one exception is `Cancelled`, when the caller's `Progress` was cancelled.
+
+Big bodies are parsed in slices (tui.core.jsontree, tui.core.xmltree) so that a thread
+decoding tens of megabytes leaves the GIL to a UI between slices, with the cyclic garbage
+collector paused meanwhile (tui.core.heap): the trees it would scan are acyclic.
 """
 
 from __future__ import annotations
@@ -11,6 +16,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 from xml.parsers.expat import ExpatError
+
+from tui.core.heap import building_big_tree
+from tui.core.jsontree import SMALL, TooDeep, parse_json_text
+from tui.core.progress import Progress
+from tui.core.xmltree import EntitiesRefused, parse_xml_tree
 
 JSON, XML, TEXT, BINARY, EMPTY = "json", "xml", "text", "binary", "empty"
 
@@ -73,8 +83,12 @@ def _looks_binary(body: bytes) -> bool:
     return False
 
 
-def decode_body(body: bytes, content_type: str | None, *, truncated: bool = False) -> DecodedBody:
-    """Decode `body`; JSON and XML are parsed unless the body was truncated."""
+def decode_body(
+    body: bytes, content_type: str | None, *, truncated: bool = False, progress: Progress | None = None
+) -> DecodedBody:
+    """Decode `body`; JSON and XML are parsed unless the body was truncated.
+
+    `progress` follows a big parse and can cancel it (raising progress.Cancelled)."""
     media, charset = media_type_of(content_type)
     kind = kind_of(media, body)
     size = len(body)
@@ -98,7 +112,8 @@ def decode_body(body: bytes, content_type: str | None, *, truncated: bool = Fals
             truncated=True,
             error=f"body truncated at {size} bytes; not parsed as {kind.upper()}",
         )
-    data, error = parse_json(text) if kind == JSON else parse_xml(text)
+    with building_big_tree(len(text) >= SMALL):
+        data, error = parse_json(text, progress) if kind == JSON else parse_xml(text, progress)
     return DecodedBody(
         kind, text=text, data=data, error=error or charset_error, parsed=error is None, size=size
     )
@@ -136,35 +151,36 @@ def _xml_text(body: bytes) -> str:
     return body.decode("utf-8", errors="replace")
 
 
-def parse_json(text: str) -> tuple[Any, str | None]:
+def parse_json(text: str, progress: Progress | None = None) -> tuple[Any, str | None]:
     """(data, None) or (None, "body is not JSON: … at line L, column C")."""
     try:
-        return json.loads(text), None
+        return parse_json_text(text, progress=progress), None
     except json.JSONDecodeError as exc:
         return None, f"body is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-    except RecursionError:
+    except TooDeep:
         return None, "body is not JSON we can read: nested too deeply"
+    except ValueError as exc:  # a number of more than 4,300 digits
+        return None, f"body is not JSON we can read: {exc}"
 
 
-def parse_xml(text: str) -> tuple[Any, str | None]:
-    """(data, None) or (None, reason). Entities are refused, so an XML bomb cannot expand."""
-    import xmltodict
-
+def parse_xml(text: str, progress: Progress | None = None) -> tuple[Any, str | None]:
+    """(data, None) or (None, reason), as xmltodict reads it. Entities are refused, so an XML
+    bomb cannot expand."""
     if text.lstrip().startswith("<?xml"):
         text = text.lstrip()
         end = text.find("?>")
         text = text[end + 2 :] if end >= 0 else text  # the declaration's encoding is already applied
     try:
-        return xmltodict.parse(text, disable_entities=True), None
+        return parse_xml_tree(text, progress=progress), None
     except ExpatError as exc:
         return None, f"body is not XML: {exc}"
-    except ValueError as exc:
-        if "entities" in str(exc):
-            return (
-                None,
-                "body is not XML we will read: it declares entities (refused, as an XML bomb could expand)",
-            )
-        return None, f"body is not XML: {exc}"
+    except EntitiesRefused:
+        return (
+            None,
+            "body is not XML we will read: it declares entities (refused, as an XML bomb could expand)",
+        )
+    except RecursionError:
+        return None, "body is not XML we can read: nested too deeply"
 
 
 def pretty_text(decoded: DecodedBody) -> str:
