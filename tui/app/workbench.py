@@ -316,6 +316,7 @@ class Workbench(Screen[None]):
                 self._clients(),
                 base_dir=profile_path.parent if profile_path else self.folder,
                 on_rendered=self.viewer.status.show_sending,
+                on_decoding=self.viewer.status.show_decoding,
             )
         except HookbenchError as exc:
             self.viewer.status.show_error(str(exc))

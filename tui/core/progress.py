@@ -18,6 +18,8 @@ class Progress:
 
     def __init__(self) -> None:
         self._stop = threading.Event()
+        self.stopped = threading.Event()
+        """Set when the decode saw the cancel and gave up (its partial tree is being dropped)."""
         self.fraction = 0.0
 
     def cancel(self) -> None:
@@ -31,4 +33,5 @@ class Progress:
         """Record progress; raise Cancelled if the decode should stop."""
         self.fraction = fraction
         if self._stop.is_set():
+            self.stopped.set()
             raise Cancelled

@@ -20,9 +20,12 @@ from xml.parsers.expat import ExpatError
 from tui.core.heap import building_big_tree
 from tui.core.jsontree import SMALL, TooDeep, parse_json_text
 from tui.core.progress import Progress
-from tui.core.xmltree import EntitiesRefused, parse_xml_tree
+from tui.core.xmltree import EntitiesRefused, TooBig, parse_xml_tree
 
 JSON, XML, TEXT, BINARY, EMPTY = "json", "xml", "text", "binary", "empty"
+
+BIG = SMALL
+"""Bodies from this size on are decoded in slices, with progress and the collector paused."""
 
 _TEXT_TYPES = ("text/", "application/javascript", "application/x-www-form-urlencoded", "application/csv")
 
@@ -112,7 +115,7 @@ def decode_body(
             truncated=True,
             error=f"body truncated at {size} bytes; not parsed as {kind.upper()}",
         )
-    with building_big_tree(len(text) >= SMALL):
+    with building_big_tree(len(text) >= BIG):
         data, error = parse_json(text, progress) if kind == JSON else parse_xml(text, progress)
     return DecodedBody(
         kind, text=text, data=data, error=error or charset_error, parsed=error is None, size=size
@@ -179,8 +182,8 @@ def parse_xml(text: str, progress: Progress | None = None) -> tuple[Any, str | N
             None,
             "body is not XML we will read: it declares entities (refused, as an XML bomb could expand)",
         )
-    except RecursionError:
-        return None, "body is not XML we can read: nested too deeply"
+    except TooBig as exc:
+        return None, f"body is not XML we will read: {exc}"
 
 
 def pretty_text(decoded: DecodedBody) -> str:

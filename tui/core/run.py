@@ -18,8 +18,9 @@ from tui.core.errors import PathError, SendError
 from tui.core.exchange import DEFAULT_MAX_BODY, Exchange
 from tui.core.model import Module, SetVariable
 from tui.core.paths import resolve
+from tui.core.progress import Progress
 from tui.core.render import RenderedRequest, render_request
-from tui.core.responses import EMPTY, DecodedBody, decode_body
+from tui.core.responses import BIG, EMPTY, DecodedBody, decode_body
 from tui.core.variables import Variables, as_text
 
 if TYPE_CHECKING:
@@ -112,11 +113,20 @@ def map_rows(rows: tuple[SetVariable, ...], body: DecodedBody | None) -> tuple[R
 
 
 def judge(
-    module: Module, request: RenderedRequest, exchange: Exchange, body: DecodedBody | None = None
+    module: Module,
+    request: RenderedRequest,
+    exchange: Exchange,
+    body: DecodedBody | None = None,
+    *,
+    progress: Progress | None = None,
 ) -> RunResult:
-    """Decode the response (unless `body` is already decoded), map the rows, choose the route."""
+    """Decode the response (unless `body` is already decoded), map the rows, choose the route.
+
+    `progress` follows (and can cancel) the decode of a big body."""
     if body is None:
-        body = decode_body(exchange.body, exchange.header("content-type"), truncated=exchange.truncated)
+        body = decode_body(
+            exchange.body, exchange.header("content-type"), truncated=exchange.truncated, progress=progress
+        )
     rows = map_rows(module.set_variables, body)
     reason = _failure_reason(module, exchange, body, rows)
     published = {r.row.publishes: as_text(r.value) for r in rows if not r.missing}
@@ -169,11 +179,15 @@ async def run_module(
     base_dir: Path | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY,
     on_rendered: Callable[[RenderedRequest], object] | None = None,
+    on_decoding: Callable[[Exchange, Progress], object] | None = None,
 ) -> RunResult:
     """Render and send `module`; TemplateError/BodyError propagate (nothing was sent).
 
-    `on_rendered` sees the request just before it goes out (the app shows "Sending …").
-    Decoding runs in a thread: a 50 MB body must not stall an event loop with a UI on it.
+    `on_rendered` sees the request just before it goes out (the app shows "Sending …"),
+    `on_decoding` a big body's exchange and the progress of its decode.
+    Decoding runs in a thread and in slices: a 50 MB body must not stall an event loop
+    with a UI on it. Cancelling the awaiting task stops the decode at its next slice, so
+    the half-built tree is dropped at once rather than finished for nobody.
     """
     from tui.core.send import send
 
@@ -186,7 +200,14 @@ async def run_module(
         return transport_failure(module, request, error)
     if exchange.auth_secrets:  # masked from here on, like every other credential
         request = replace(request, secrets=request.secrets | exchange.auth_secrets)
-    return await asyncio.to_thread(judge, module, request, exchange)
+    progress = Progress()
+    if on_decoding is not None and len(exchange.body) >= BIG:
+        on_decoding(exchange, progress)
+    try:
+        return await asyncio.to_thread(judge, module, request, exchange, progress=progress)
+    except asyncio.CancelledError:
+        progress.cancel()
+        raise
 
 
 def run_module_sync(module: Module, variables: Variables, **options: Any) -> RunResult:

@@ -20,6 +20,21 @@ from tui.core.progress import Progress
 
 _SLICE = 1 << 20  # characters fed to expat per call: ~10 ms of parsing
 
+MAX_DEPTH = 1000
+"""Deeper documents are refused, as json.loads refuses deeper JSON: every consumer of the tree
+(copying a value, formatting it) would hit the interpreter's recursion limit."""
+
+MAX_ATTRIBUTES = 100_000
+"""More attributes on one element are refused: a million take ~20× their size in memory."""
+
+MAX_MARKUP = 8 << 20
+"""A single tag, comment or declaration longer than this (bytes) is refused: expat reads it
+in one C call that holds the GIL (a tag of a million attributes: seconds)."""
+
+
+class TooBig(ValueError):
+    """Past MAX_DEPTH or MAX_ATTRIBUTES; the message says which."""
+
 
 class EntitiesRefused(ValueError):
     """The document declares entities (an XML bomb could expand); xmltodict says the same."""
@@ -29,18 +44,25 @@ class EntitiesRefused(ValueError):
 
 
 def parse_xml_tree(text: str, *, progress: Progress | None = None) -> Any:
-    """The xmltodict tree of `text`; raises expat.ExpatError, EntitiesRefused or Cancelled."""
+    """The xmltodict tree of `text`; raises expat.ExpatError, EntitiesRefused, TooBig or
+    Cancelled."""
     parser = expat.ParserCreate("utf-8")
     parser.buffer_text = True
     parser.buffer_size = 1 << 16
     parser.EntityDeclHandler = _refuse_entities
     result = _attach_builder(parser)
-    total = len(text)
+    data = text.encode("utf-8")
+    total = len(data)
     for start in range(0, total, _SLICE):
-        parser.Parse(text[start : start + _SLICE], False)
+        parser.Parse(data[start : start + _SLICE], False)
+        fed = min(total, start + _SLICE)
+        if fed - max(parser.CurrentByteIndex, 0) > MAX_MARKUP:
+            raise TooBig(
+                f"a single tag or comment near byte {parser.CurrentByteIndex} is longer than {MAX_MARKUP >> 20} MB"
+            )
         if progress is not None:
-            progress.advance(min(1.0, (start + _SLICE) / total))
-    parser.Parse("", True)
+            progress.advance(fed / total)
+    parser.Parse(b"", True)
     return result()
 
 
@@ -64,6 +86,10 @@ def _attach_builder(parser: Any) -> Callable[[], Any]:
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal item, data
         push((item, data))
+        if len(stack) > MAX_DEPTH:
+            raise TooBig(f"nested more than {MAX_DEPTH} levels deep")
+        if attrs and len(attrs) > MAX_ATTRIBUTES:
+            raise TooBig(f"<{name}> has {len(attrs):,} attributes (at most {MAX_ATTRIBUTES:,} are read)")
         item = {"@" + key: value for key, value in attrs.items()} if attrs else None
         data = None
 

@@ -6,7 +6,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.app.safe import append_safe, safe
-from tui.core.exchange import human_size
+from tui.core.exchange import Exchange, human_size
+from tui.core.progress import Progress
 from tui.core.render import RenderedRequest
 from tui.core.run import RunResult, status_text
 from tui.core.secrets import mask_text
@@ -15,12 +16,41 @@ from tui.core.secrets import mask_text
 class StatusLine(Static):
     """Shows the outcome of the last run, or what is happening now."""
 
+    _decoding: tuple[str, Progress] | None = None
+
+    def on_mount(self) -> None:
+        self._ticker = self.set_interval(0.2, self._show_progress, pause=True)
+
+    def _show(self, text: Text) -> None:
+        """Any new line ends a decode's progress display."""
+        if self._decoding is not None:
+            self._decoding = None
+            self._ticker.pause()
+        self.update(text)
+
     def show_idle(self, message: str = "Ready — ctrl+r sends") -> None:
-        self.update(safe(message, "dim"))
+        self._show(safe(message, "dim"))
+
+    def show_decoding(self, exchange: Exchange, progress: Progress) -> None:
+        """A big body arrived and is being decoded: how far, and that Esc stops it."""
+        size = human_size(len(exchange.body))
+        self._decoding = (f"Received {size} in {exchange.elapsed_ms:.0f} ms · decoding", progress)
+        self._show_progress()
+        self._ticker.resume()
+
+    @property
+    def decoding(self) -> Progress | None:
+        """The decode being shown, if any."""
+        return self._decoding[1] if self._decoding is not None else None
+
+    def _show_progress(self) -> None:
+        if self._decoding is not None:
+            label, progress = self._decoding
+            self.update(Text(f"{label} {progress.fraction:.0%} …  (Esc cancels)", style="italic"))
 
     def show_sending(self, request: RenderedRequest) -> None:
         url = mask_text(request.url, request.secrets)
-        self.update(safe(f"Sending {request.method} {url} …  (Esc cancels)", "italic"))
+        self._show(safe(f"Sending {request.method} {url} …  (Esc cancels)", "italic"))
 
     def show_result(self, result: RunResult, note: str | None = None) -> None:
         """The outcome; `note` leads the line (`recorded 11-28 19:45:12, not sent`)."""
@@ -47,9 +77,9 @@ class StatusLine(Static):
         else:
             text.append(" FAILURE ", "bold white on red")
             append_safe(text, f" {result.reason}", "red")
-        self.update(text)
+        self._show(text)
 
     def show_error(self, message: str) -> None:
         """One line here; the whole message (it may not fit) in a notification too."""
-        self.update(safe(f"Not sent: {message}", "bold red"))
+        self._show(safe(f"Not sent: {message}", "bold red"))
         self.notify(message, title="Not sent", severity="error", timeout=10)

@@ -1,0 +1,100 @@
+"""Hostile bodies at size: each decodes to a usable tree or a readable reason, within bounds;
+a big decode reports progress and stops when its task is cancelled."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from tui.core.model import Module, Request
+from tui.core.progress import Cancelled, Progress
+from tui.core.responses import decode_body
+from tui.core.run import run_module
+from tui.core.send import Clients
+from tui.core.variables import Variables
+from tui.sandbox import Sandbox
+
+
+def test_200k_deep_json_is_refused_with_a_reason() -> None:
+    decoded = decode_body(b"[" * 200_000 + b"]" * 200_000, "application/json")
+    assert (decoded.parsed, decoded.error) == (False, "body is not JSON we can read: nested too deeply")
+
+
+def test_200k_deep_xml_is_refused_with_a_reason() -> None:
+    decoded = decode_body(b"<a>" * 200_000 + b"</a>" * 200_000, "application/xml")
+    assert decoded.error == "body is not XML we will read: nested more than 1000 levels deep"
+
+
+def test_100_mb_single_string_is_one_leaf() -> None:
+    decoded = decode_body(b'{"blob": "' + b"x" * 100_000_000 + b'"}', "application/json")
+    assert decoded.parsed and len(decoded.data["blob"]) == 100_000_000
+
+
+def test_100_mb_xml_text_is_one_leaf() -> None:
+    decoded = decode_body(b"<a><b>" + b"y" * 100_000_000 + b"</b></a>", "text/xml")
+    assert decoded.parsed and len(decoded.data["a"]["b"]) == 100_000_000
+
+
+def test_two_million_numbers_are_a_list() -> None:
+    body = ("[" + ",".join(map(str, range(2_000_000))) + "]").encode()
+    decoded = decode_body(body, "application/json")
+    assert decoded.parsed and len(decoded.data) == 2_000_000 and decoded.data[-1] == 1_999_999
+
+
+def test_a_million_attributes_on_one_element_are_refused_with_a_reason() -> None:
+    body = ("<a " + " ".join(f'a{i}="{i}"' for i in range(1_000_000)) + "/>").encode()
+    decoded = decode_body(body, "application/xml")
+    assert not decoded.parsed
+    assert (
+        decoded.error
+        == "body is not XML we will read: a single tag or comment near byte 0 is longer than 8 MB"
+    )
+
+
+def test_many_attributes_within_the_tag_cap_are_counted() -> None:
+    body = ("<a " + " ".join(f'b{i}="" ' for i in range(100_001)) + "/>").encode()
+    decoded = decode_body(body, "application/xml")
+    assert (
+        decoded.error == "body is not XML we will read: <a> has 100,001 attributes (at most 100,000 are read)"
+    )
+
+
+def test_a_number_too_long_for_python_is_a_reason_not_a_crash() -> None:
+    decoded = decode_body(b'{"n": ' + b"7" * 5000 + b"}", "application/json")
+    assert not decoded.parsed and "digits" in (decoded.error or "")
+
+
+def test_cancelled_progress_stops_a_big_decode() -> None:
+    body = json.dumps({"records": [{"id": i} for i in range(300_000)]}).encode()
+    progress = Progress()
+    progress.cancel()
+    with pytest.raises(Cancelled):
+        decode_body(body, "application/json", progress=progress)
+    assert progress.stopped.is_set()
+
+
+async def test_cancelling_a_run_stops_its_decode_thread(sandbox: Sandbox) -> None:
+    module = Module(request=Request(url=f"{sandbox.base_url}/records?n=300000", timeout=120))
+    seen: list[Progress] = []
+    decoding = asyncio.Event()
+
+    def on_decoding(exchange: object, progress: Progress) -> None:
+        seen.append(progress)
+        decoding.set()
+
+    clients = Clients()
+    try:
+        task = asyncio.create_task(run_module(module, Variables(), clients, on_decoding=on_decoding))
+        await asyncio.wait_for(decoding.wait(), 120)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    finally:
+        await clients.aclose()
+    progress = seen[0]
+    assert progress.cancelled
+    # The thread notices at its next run of siblings and drops what it built.
+    assert await asyncio.to_thread(progress.stopped.wait, 60)
+    assert progress.fraction < 1.0
