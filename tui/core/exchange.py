@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 DEFAULT_MAX_BODY = 50 * 1024 * 1024
 
@@ -15,7 +15,7 @@ class Exchange:
     reason_phrase: str
     http_version: str
     headers: tuple[tuple[str, str], ...]
-    body: bytes
+    body: bytes = field(repr=False)  # tens of MB: a repr (a worker's description) must not copy it
     truncated: bool
     elapsed_ms: float
     url: str

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import codecs
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from xml.parsers.expat import ExpatError
 
@@ -35,8 +35,8 @@ class DecodedBody:
     """What the body is (`kind`), its text when it has one, its tree when it parsed."""
 
     kind: str
-    text: str | None = None
-    data: Any = None
+    text: str | None = field(default=None, repr=False)  # a repr of 48 MB would freeze a UI
+    data: Any = field(default=None, repr=False)
     error: str | None = None
     parsed: bool = False
     truncated: bool = False
