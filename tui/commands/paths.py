@@ -31,8 +31,6 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read the file (or stdin), parse it, print its leaves; parse errors raise HookbenchError."""
-    import gc
-
     from tui.core.documents import parse_document
     from tui.core.paths import format_leaf_line, iter_leaves
 
@@ -46,7 +44,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"hookbench: error: {args.file}: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_ERROR
         name = args.file
-    gc.disable()  # a one-shot process building one acyclic tree: the collector only costs time
     document = parse_document(raw, name)
     out = sys.stdout
     if args.shape:

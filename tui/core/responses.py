@@ -6,18 +6,19 @@ The one exception is `Cancelled`, when the caller's `Progress` was cancelled.
 
 Big bodies are parsed in slices (tui.core.jsontree, tui.core.xmltree) so that a thread
 decoding tens of megabytes leaves the GIL to a UI between slices, with the cyclic garbage
-collector paused meanwhile (tui.core.heap): the trees it would scan are acyclic.
+collector paused meanwhile and the tree frozen after (tui.core.bulk).
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
 from xml.parsers.expat import ExpatError
 
-from tui.core.heap import building_big_tree
+from tui.core.bulk import gc_paused
 from tui.core.jsontree import SMALL, TooDeep, parse_json_text
 from tui.core.progress import Progress
 from tui.core.xmltree import EntitiesRefused, TooBig, parse_xml_tree
@@ -115,7 +116,7 @@ def decode_body(
             truncated=True,
             error=f"body truncated at {size} bytes; not parsed as {kind.upper()}",
         )
-    with building_big_tree(len(text) >= BIG):
+    with gc_paused(freeze=True) if len(text) >= BIG else contextlib.nullcontext():
         data, error = parse_json(text, progress) if kind == JSON else parse_xml(text, progress)
     return DecodedBody(
         kind, text=text, data=data, error=error or charset_error, parsed=error is None, size=size
