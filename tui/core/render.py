@@ -155,7 +155,10 @@ def _check_headers(headers: tuple[tuple[str, str], ...]) -> None:
 
 
 def _check_url(url: str, secrets: set[str]) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # a bracketed host that is not an IP address, e.g. http://[x]/
+        raise TemplateError(f"url {mask_text(url, secrets)!r} is not a valid URL: {exc}") from exc
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise TemplateError(f"url {mask_text(url, secrets)!r} is not an http:// or https:// URL")
 
