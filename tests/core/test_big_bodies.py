@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 
 import pytest
 
@@ -75,7 +76,19 @@ def test_cancelled_progress_stops_a_big_decode() -> None:
     assert progress.stopped.is_set()
 
 
-async def test_cancelling_a_run_stops_its_decode_thread(sandbox: Sandbox) -> None:
+async def test_cancelling_a_run_stops_its_decode_thread(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The decode waits at its first slice until the task is cancelled: a fast machine cannot
+    # finish it first.
+    gate = threading.Event()
+    advance = Progress.advance
+
+    def held(self: Progress, fraction: float) -> None:
+        gate.wait(120)
+        advance(self, fraction)
+
+    monkeypatch.setattr(Progress, "advance", held)
     module = Module(request=Request(url=f"{sandbox.base_url}/records?n=300000", timeout=120))
     seen: list[Progress] = []
     decoding = asyncio.Event()
@@ -91,6 +104,7 @@ async def test_cancelling_a_run_stops_its_decode_thread(sandbox: Sandbox) -> Non
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
+        gate.set()
     finally:
         await clients.aclose()
     progress = seen[0]
