@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui.commands import app, check, diff, flow, history, paths, run, sandbox
+from tui.commands import app, check, diff, export, flow, history, import_, paths, run, sandbox
 from tui.commands.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_SUCCESS
 from tui.core.errors import HookbenchError
 from tui.core.safe_text import safe_text
@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.set_defaults(handler=app.run)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for command in (run, paths, sandbox, app, flow, history, diff, check):
+    for command in (run, paths, sandbox, app, flow, history, diff, check, import_, export):
         command.register(commands)
     return parser
 

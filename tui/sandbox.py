@@ -735,6 +735,7 @@ _ROUTES: tuple[tuple[str, str, _Endpoint], ...] = (
     ("POST", r"/admin/reset", _admin_reset),
     ("POST", r"/admin/drift", _admin_drift),
     (_ANY, r"/echo", _echo),
+    (_ANY, r"/echo/api/.*", _echo),  # any path under it: for requests imported from API docs
     ("GET", r"/records", _records),
     (_ANY, r"/fault/delay", _delay),
     (_ANY, r"/fault/drip", _drip),

@@ -327,8 +327,8 @@ def test_curl_export_carries_the_auth(auth: Auth, masked_args: list[str], clear_
     rendered = render_request(
         Module(request=Request(url="https://x.test/a", auth=auth)), Variables(environ={})
     )
-    masked = shlex.split(to_curl(rendered))
-    clear = shlex.split(to_curl(rendered, mask_secrets=False))
+    masked = shlex.split(to_curl(rendered, mask_secrets=True))
+    clear = shlex.split(to_curl(rendered))
     assert any(masked[i : i + len(masked_args)] == masked_args for i in range(len(masked)))
     assert any(clear[i : i + len(clear_args)] == clear_args for i in range(len(clear)))
     for secret in ("pw-1234", "tok-1234", "key-1234", "ann"):
@@ -340,21 +340,21 @@ def test_curl_export_of_a_query_api_key() -> None:
     rendered = render_request(
         Module(request=Request(url="https://x.test/a?b=1", auth=auth)), Variables(environ={})
     )
-    assert "'https://x.test/a?b=1&api+key=key%2F1234'" in to_curl(rendered, mask_secrets=False)
-    assert "key%2F1234" not in to_curl(rendered) and MASK in to_curl(rendered)
+    assert "'https://x.test/a?b=1&api+key=key%2F1234'" in to_curl(rendered)
+    assert "key%2F1234" not in to_curl(rendered, mask_secrets=True) and MASK in to_curl(rendered, mask_secrets=True)
 
 
 def test_curl_export_of_oauth2_fetches_the_token_first(tmp_path: Path) -> None:
     variables = Variables(environ=ENV, overrides={"issuer": "https://login.example.test"})
     rendered = render_request(oauth2_module(), variables)
-    clear = to_curl(rendered, mask_secrets=False)
+    clear = to_curl(rendered)
     assert clear.startswith(
         "TOKEN=$(curl -sS -X POST https://login.example.test/oauth/token -u client-1234:secret-5678 "
         "--data-urlencode grant_type=client_credentials --data-urlencode scope=read "
         "--data-urlencode client_assertion=assertion-value | python3 -c "
     )
     assert clear.endswith('-H "Authorization: Bearer $TOKEN" -L --max-time 10')
-    masked = to_curl(rendered)
+    masked = to_curl(rendered, mask_secrets=True)
     assert not {"client-1234", "secret-5678", "assertion-value"} & set(shlex.split(masked.replace("$(", " ")))
     assert "client-1234" not in masked and "secret-5678" not in masked and MASK in masked
     # the shell reads it as one valid command line

@@ -96,15 +96,12 @@ def test_a_literal_secret_header_is_masked_even_without_env() -> None:
     assert shown == f"GET http://example.test/\nAuthorization: Bearer {MASK}"
 
 
-def test_curl_masks_and_can_be_pasted() -> None:
+def test_curl_for_the_screen_masks_and_can_be_pasted() -> None:
     request = rendered_with_secrets()
-    line = to_curl(request)
+    line = to_curl(request, mask_secrets=True)
     assert "tok-123456" not in line and "s3cr3t" not in line
     assert shlex.split(line) == [
         "curl",
-        "-sS",
-        "-X",
-        "POST",
         f"https://api.example.test/v1/items?api_key={MASK}&page=2",
         "-H",
         f"Authorization: Bearer {MASK}",
@@ -123,7 +120,7 @@ def test_curl_masks_and_can_be_pasted() -> None:
 
 
 def test_curl_unmasked_shows_the_real_values() -> None:
-    argv = shlex.split(to_curl(rendered_with_secrets(), mask_secrets=False))
+    argv = shlex.split(to_curl(rendered_with_secrets()))
     assert "Authorization: Bearer tok-123456" in argv
     assert "https://api.example.test/v1/items?api_key=s3cr3t%26v%40lue%20%3Cx%3E&page=2" in argv
 
@@ -137,7 +134,7 @@ def test_curl_for_get_multipart_and_options(tmp_path: Path) -> None:
         ),
         Variables(environ={}),
     )
-    assert shlex.split(to_curl(get)) == ["curl", "-sS", "http://example.test/a b", "-k", "--max-time", "2.5"]
+    assert shlex.split(to_curl(get)) == ["curl", "http://example.test/a b", "-k", "--max-time", "2.5"]
     (tmp_path / "cv.txt").write_text("cv", encoding="utf-8")
     multipart = Module(
         request=Request(
@@ -147,16 +144,13 @@ def test_curl_for_get_multipart_and_options(tmp_path: Path) -> None:
         )
     )
     rendered = render_request(multipart, Variables(environ={"WHO": "secret-person"}), base_dir=tmp_path)
-    assert shlex.split(to_curl(rendered)) == [
+    assert shlex.split(to_curl(rendered, mask_secrets=True)) == [
         "curl",
-        "-sS",
-        "-X",
-        "POST",
         "http://example.test/up",
         "-F",
         f"who={MASK}",
         "-F",
-        "cv=@cv.txt;type=text/plain",
+        f"cv=@{tmp_path / 'cv.txt'};type=text/plain",
         "-L",
         "--max-time",
         "10",
@@ -169,7 +163,7 @@ def test_non_ascii_secret_in_a_json_body_is_masked() -> None:
     )
     request = render_request(module, Variables(environ={"PASS": 'pä"sswörd'}))
     assert "sswörd" not in format_request(request)
-    assert "sswörd" not in to_curl(request)
+    assert "sswörd" not in to_curl(request, mask_secrets=True)
 
 
 @pytest.mark.parametrize("secret", ["it's-a-secret", 'say "secret"', "a&b<secret>"])
@@ -183,4 +177,4 @@ def test_secret_with_quotes_in_an_xml_body_is_masked(secret: str) -> None:
     )
     request = render_request(module, Variables(environ={"PASS": secret}))
     assert format_request(request).endswith(f'<p a="{MASK}">{MASK}</p>')
-    assert "secret" not in to_curl(request)
+    assert "secret" not in to_curl(request, mask_secrets=True)

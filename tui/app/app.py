@@ -16,7 +16,6 @@ from textual.screen import Screen
 from tui.app import upstream
 from tui.app.dialogs import UnsavedChanges
 from tui.app.workbench import Workbench
-from tui.core.curl import to_curl
 from tui.core.errors import HookbenchError
 from tui.core.safe_text import safe_text
 from tui.core.variables import Variables
@@ -80,13 +79,13 @@ class HookbenchApp(App[None]):
         yield from super().get_system_commands(screen)
         yield SystemCommand(
             "Copy as curl",
-            "Copy the current request as a curl command (secrets masked)",
+            'Copy the current request as a curl command ({{env.NAME}} as "$NAME")',
             self.action_copy_curl,
         )
         yield SystemCommand(
             "Copy as curl with secrets",
-            "The same, with credentials in clear",
-            lambda: self.action_copy_curl(mask=False),
+            "The same, with {{env.*}} values written out",
+            lambda: self.action_copy_curl(reveal=True),
         )
         yield SystemCommand(
             "Map against this response",
@@ -101,15 +100,16 @@ class HookbenchApp(App[None]):
         )
         yield SystemCommand("Help", "Keys and dot-path notation", self.workbench.action_help)
 
-    def action_copy_curl(self, mask: bool = True) -> None:
+    def action_copy_curl(self, reveal: bool = False) -> None:
         try:
-            command = to_curl(self.workbench.rendered_request(), mask_secrets=mask)
+            command = self.workbench.curl_command(reveal=reveal)
+            shown = self.workbench.curl_command(mask_secrets=True)
         except (HookbenchError, ValueError) as exc:
             self.notify(str(exc), title="Cannot build curl command", severity="error")
             return
         self.copy_to_clipboard(command)
-        if mask:
-            self.notify(command, title="Copied as curl", timeout=8)
+        if not reveal:
+            self.notify(shown, title="Copied as curl", timeout=8)
         else:  # never put credentials on screen
             self.notify(
                 f"{len(command)} characters, credentials in clear", title="Copied as curl with secrets"

@@ -45,7 +45,6 @@ from tui.core.model import Module, Request, SetVariable
 from tui.core.paths import parse_path
 from tui.core.profile import Profile, file_stem_for, load_profile, save_profile
 from tui.core.recorded import diff_with_previous, judge_recorded, read_response, record_cutoff
-from tui.core.render import RenderedRequest, render_request
 from tui.core.run import RunResult, judge, run_module
 from tui.core.template import names_in
 from tui.core.variables import Variables
@@ -679,7 +678,15 @@ class Workbench(Screen[None]):
 
         self.app.push_screen(HelpScreen())
 
-    def rendered_request(self) -> RenderedRequest:
-        """The current request rendered (for copy as curl); raises HookbenchError/ValueError."""
+    def curl_command(self, *, reveal: bool = False, mask_secrets: bool = False) -> str:
+        """The current request as `hookbench export curl` writes it; raises HookbenchError/ValueError."""
+        from tui.core.curl import export_curl
+
         base_dir = self.profile.path.parent if self.profile else self.folder
-        return render_request(self.collect(), self.current_variables(), base_dir=base_dir)
+        return export_curl(
+            self.collect(),
+            self.current_variables(),
+            base_dir=base_dir,
+            reveal=reveal,
+            mask_secrets=mask_secrets,
+        )

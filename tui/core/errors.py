@@ -49,3 +49,7 @@ class SendError(HookbenchError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class ImportSourceError(HookbenchError):
+    """A document to import is not what its kind expects: not a curl command, a broken collection."""

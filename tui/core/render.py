@@ -42,6 +42,7 @@ class Attachment:
     filename: str
     content: bytes
     media_type: str
+    path: str = ""  # where it was read from, for a curl command that reads it again
 
 
 @dataclass(frozen=True)
@@ -221,7 +222,7 @@ def _attachment(field: str, relative: str, base_dir: Path | None) -> Attachment:
             f"body field {field!r}: cannot attach {relative!r}: {exc.strerror or exc} ({path})"
         ) from exc
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return Attachment(field=field, filename=path.name, content=content, media_type=media_type)
+    return Attachment(field=field, filename=path.name, content=content, media_type=media_type, path=str(path))
 
 
 def render_url(template: str, variables: Variables) -> tuple[str, frozenset[str]]:

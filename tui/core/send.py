@@ -92,6 +92,14 @@ def _failure_reason(exc: BaseException, request: RenderedRequest) -> str:
     return reason
 
 
+def _parts(request: RenderedRequest) -> list[tuple[str, tuple[str | None, str | bytes, str | None]]]:
+    """Multipart parts: text fields as parts without a file name (so a form of text fields alone is
+    still multipart, and a repeated name is sent each time), then the files."""
+    fields = [(name, (None, value, None)) for name, value in request.fields]
+    files = [(a.field, (a.filename, a.content, a.media_type)) for a in request.attachments]
+    return [*fields, *files]
+
+
 async def _exchange(
     client: httpx.AsyncClient,
     request: RenderedRequest,
@@ -104,8 +112,7 @@ async def _exchange(
         request.url,
         headers=list(request.headers),
         content=request.content,
-        data=dict(request.fields) if request.attachments or request.fields else None,
-        files=[(a.field, (a.filename, a.content, a.media_type)) for a in request.attachments] or None,
+        files=_parts(request) or None,
         timeout=httpx.Timeout(request.timeout),
     )
     response = await client.send(

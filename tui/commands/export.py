@@ -1,0 +1,44 @@
+"""`hookbench export curl PROFILE`: the profile's request as one curl command, for a ticket.
+
+`{{env.NAME}}` values are written as `"$NAME"` shell references, so the command carries no
+credential and runs wherever the same variables are set; `--reveal` writes the values.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from tui.commands.common import EXIT_SUCCESS, add_variable_options
+
+
+def register(subparsers: Any) -> None:
+    """Add `export` and its formats to `hookbench`'s subparsers."""
+    parser = subparsers.add_parser("export", help="write a profile's request as a curl command")
+    formats = parser.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    curl = formats.add_parser(
+        "curl",
+        help="one curl command that reproduces the rendered request",
+        description="Print one curl command that sends what `hookbench run PROFILE` would send. "
+        '{{env.NAME}} values are written as "$NAME" shell references unless --reveal.',
+    )
+    curl.add_argument("profile", type=Path)
+    add_variable_options(curl)
+    curl.add_argument(
+        "--reveal", action="store_true", help="write {{env.*}} values themselves, not shell references"
+    )
+    curl.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Render the profile (env values as references unless --reveal) and print the command."""
+    from tui.commands.common import variables_from_args
+    from tui.core.curl import export_curl
+    from tui.core.profile import read_module
+
+    module = read_module(args.profile)
+    variables = variables_from_args(args)
+    base_dir = args.profile.resolve().parent
+    print(export_curl(module, variables, base_dir=base_dir, reveal=args.reveal))
+    return EXIT_SUCCESS

@@ -1,0 +1,124 @@
+"""Put an import on disk: profiles, the dotenv file the secrets moved to, its `.gitignore`.
+
+Everything is checked before the first write (a profile that exists, an unreadable `.env`),
+so a refused import leaves the folder as it was; each file is written atomically.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from tui.core.errors import ProfileError
+from tui.core.files import atomic_write_text
+from tui.core.importers import Imported, ImportedProfile
+from tui.core.importers.secrets import MovedSecret, SecretStore, env_prefix, move_secrets
+from tui.core.model import Module
+
+DOTENV = ".env"
+
+
+@dataclass(frozen=True)
+class Written:
+    """What an import put on disk: the profiles, the secrets moved and where they went."""
+
+    profiles: tuple[Path, ...]
+    secrets: tuple[MovedSecret, ...]
+    dotenv: Path | None
+
+
+def write_import(
+    imported: Imported, folder: Path, *, keep_secrets: bool = False, overwrite: bool = False
+) -> Written:
+    """Write `imported` under `folder`; ProfileError (nothing written) when a profile exists."""
+    from tui.core.profile import save_profile
+    from tui.core.variables import read_env_file
+
+    folder = Path(folder)
+    targets = [folder / Path(*profile.path.parts) for profile in imported.profiles]
+    if not overwrite:
+        existing = [str(target) for target in targets if target.exists()]
+        if existing:
+            raise ProfileError(
+                f"{', '.join(existing)}: already exists; --force replaces it (nothing was written)"
+            )
+    dotenv = folder / DOTENV
+    store = SecretStore(existing=read_env_file(dotenv) if dotenv.is_file() else {})
+    modules: list[Module] = []
+    moved: list[MovedSecret] = []
+    for profile, target in zip(imported.profiles, targets):
+        module = profile.module
+        if not keep_secrets:
+            module, found = move_secrets(
+                module, profile=str(target), prefix=env_prefix(target.stem), store=store
+            )
+            moved.extend(found)
+        modules.append(module)
+    try:
+        for target in targets:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        if store.added:
+            _add_to_dotenv(dotenv, store.added)
+        if moved:
+            _ignore_dotenv(folder)
+    except OSError as exc:
+        raise ProfileError(f"{folder}: cannot write: {exc.strerror or exc}") from exc
+    for module, target in zip(modules, targets):
+        save_profile(target, module)
+    return Written(profiles=tuple(targets), secrets=tuple(moved), dotenv=dotenv if moved else None)
+
+
+def place_files(profile: ImportedProfile, source_dir: Path, folder: Path) -> ImportedProfile:
+    """Files a request names relative to where the command ran, made relative to the profile's folder
+    (a profile reads its attachments from beside itself); files elsewhere get their absolute path."""
+    request = profile.module.request
+    body = request.body
+    if body is None or body.content_type != "multipart":
+        return profile
+    fields = tuple(
+        (name, "@" + _placed(value[1:], source_dir, folder))
+        if value.startswith("@") and "{{" not in value
+        else (name, value)
+        for name, value in body.fields
+    )
+    module = replace(profile.module, request=replace(request, body=replace(body, fields=fields)))
+    return replace(profile, module=module)
+
+
+def _placed(name: str, source_dir: Path, folder: Path) -> str:
+    absolute = (source_dir / name).resolve()
+    try:
+        return absolute.relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        return str(absolute)
+
+
+def dotenv_line(name: str, value: str) -> str:
+    """`NAME=value`, quoted so that a dotenv reader gives back exactly `value`."""
+    if re.fullmatch(r"[A-Za-z0-9_.\-+/=:~@,]*", value):
+        return f"{name}={value}"
+    if "'" not in value and "\\\\" not in value and "\n" not in value:
+        return f"{name}='{value}'"
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'{name}="{escaped}"'
+
+
+def _add_to_dotenv(path: Path, values: dict[str, str]) -> None:
+    """Append the new names; the file is (re)written 0600, as a file of credentials should be."""
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if text and not text.endswith("\n"):
+        text += "\n"
+    text += "".join(dotenv_line(name, value) + "\n" for name, value in values.items())
+    atomic_write_text(path, text, mode=0o600)
+
+
+def _ignore_dotenv(folder: Path) -> None:
+    """`.env` in the `.gitignore` beside it, so the credentials never reach a commit."""
+    ignore = folder / ".gitignore"
+    text = ignore.read_text(encoding="utf-8") if ignore.is_file() else ""
+    if any(line.strip() in (DOTENV, f"/{DOTENV}") for line in text.splitlines()):
+        return
+    if text and not text.endswith("\n"):
+        text += "\n"
+    atomic_write_text(ignore, text + DOTENV + "\n")
