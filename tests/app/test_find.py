@@ -16,7 +16,9 @@ from tui.app.widgets.path_bar import PathBar
 from tui.app.widgets.raw_view import RawView
 from tui.app.widgets.response_tree import ResponseTree
 from tui.app.widgets.set_variables import SetVariablesPanel
+from tui.core.paths import format_path
 from tui.core.search import find_nodes
+from tui.sandbox import HOSTILE
 
 
 def profile_for(folder: Path, url: str) -> Path:
@@ -236,3 +238,19 @@ async def test_slash_in_the_history_pane_is_still_its_filter(make_app, tmp_path:
         await pilot.press("slash")
         assert app.focused is history.query_one("#history-filter")
         assert not app.workbench.query_one("#tree-find", FindBar).is_open
+
+
+async def test_matches_with_control_characters_are_listed_inert(make_app, tmp_path: Path) -> None:
+    app = make_app(tmp_path, profile_for(tmp_path, "/fault/escapes?type=json"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        bar, tree = await open_tree_find(pilot)
+        await type_query(pilot, bar, "pwned")  # in a key and in a value
+        assert [path for path, _ in bar.matches] == [format_path([HOSTILE]), "nested.value"]
+        rows = listed(bar)
+        assert all(not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in row) for row in rows), rows
+        assert rows[0].startswith('"\\u001b]52;c;') and rows[0].endswith(' = "a key that is hostile"')
+        await pilot.press("enter")
+        await pilot.pause()
+        assert tree.cursor_node.data.path == format_path([HOSTILE])
+        await pilot.press("c")
+        assert app.clipboard == format_path([HOSTILE])  # the real path is copied

@@ -23,16 +23,17 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
-from tui.app.safe import append_safe
+from tui.app.safe import append_safe, safe
 from tui.app.widgets.find_bar import FindBar
 from tui.app.widgets.path_bar import PathBar
 from tui.app.widgets.raw_view import RawView, split_lines
 from tui.app.widgets.response_tree import ResponseTree
 from tui.app.widgets.status_line import StatusLine
 from tui.core.exchange import Exchange
-from tui.core.paths import describe_kind, format_leaf_line
+from tui.core.paths import describe_kind
 from tui.core.responses import BINARY, EMPTY, TEXT, XML, DecodedBody, pretty_text
 from tui.core.run import RunResult
+from tui.core.safe_text import safe_json
 from tui.core.search import find_in_lines, find_nodes
 from tui.core.secrets import mask_header, mask_text
 
@@ -293,9 +294,17 @@ class ResponseViewer(Vertical):
 
 
 def match_label(match: tuple[str, Any]) -> Text:
-    """A row of the find list: `path = value` (a container: `path = object (3 keys)`)."""
+    """A row of the find list: `path = value` (a container: `path = object (3 keys)`), safe to show."""
     path, value = match
+    label = safe(path or "(root)", "bold")
+    label.no_wrap, label.overflow = True, "ellipsis"
     if isinstance(value, (dict, list)):
-        return Text(path or "(root)", style="bold") + Text(f" = {describe_kind(value)}", style="italic")
-    line = format_leaf_line(path, value)
-    return Text(line if len(line) < 200 else line[:199] + "…", no_wrap=True, overflow="ellipsis")
+        label.append(f" = {describe_kind(value)}", "italic")
+        return label
+    preview = safe_json(value)
+    label.append(" = ")
+    label.append(
+        preview if len(preview) < 200 else preview[:199] + "…",
+        "green" if isinstance(value, str) else "yellow",
+    )
+    return label
