@@ -148,3 +148,65 @@ def test_star_star_finds_every_node_and_leaves_agree_with_iter_leaves(document: 
     leaves = [(p, v) for p, v in every if not (isinstance(v, (dict, list)) and v)]
     expected = [(p, v) for p, v in iter_leaves(document) if p]  # the root is not a match of a pattern
     assert leaves == expected
+
+
+def test_index_patterns_on_a_list_longer_than_the_memo() -> None:
+    document = {"items": [{"n": i} for i in range(70_000)]}
+    assert len(paths(document, "items.*.n")) == 70_000
+    assert paths(document, "items.6999*.n") == [
+        "items.6999.n",
+        *(f"items.{i}.n" for i in range(69990, 70000)),
+    ]
+    assert paths(document, "*.69999.*") == ["items.69999.n"]
+
+
+def reference_pattern(document: Any, query: str) -> list[str]:
+    """Every node whose segments end with ones the pattern's segments match: a plain recursion."""
+    import fnmatch
+
+    from tui.core.paths import format_path, parse_path
+
+    pattern = parse_path(query)
+
+    def fits(parts: list[str], segs: list) -> bool:
+        if not segs:
+            return not parts
+        head, rest = segs[0], segs[1:]
+        if head.text == "**" and not head.quoted:
+            return any(fits(parts[i:], rest) for i in range(len(parts) + 1))
+        if not parts:
+            return False
+        text = head.text if head.quoted else head.text.replace("[", "[[]").replace("?", "[?]")
+        matched = (
+            parts[0].lower() == head.text.lower()
+            if head.quoted
+            else fnmatch.fnmatchcase(parts[0].lower(), text.lower())
+        )
+        return matched and fits(parts[1:], rest)
+
+    found: list[str] = []
+
+    def walk(value: Any, segments: list) -> None:
+        parts = [str(s) for s in segments]
+        if segments and any(fits(parts[i:], pattern) for i in range(len(parts))):
+            found.append(format_path(segments))
+        children = (
+            value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        )
+        for key, child in children:
+            walk(child, [*segments, key])
+
+    walk(document, [])
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    documents,
+    st.lists(st.sampled_from(["*", "**", "a", "A*", "*b", "0", "1*", '"a.b"']), min_size=1, max_size=3),
+)
+def test_patterns_find_exactly_the_nodes_a_plain_recursion_finds(document: Any, segments: list[str]) -> None:
+    query = ".".join(segments)
+    if "*" not in query:
+        query += ".*"
+    assert paths(document, query) == reference_pattern(document, query)

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Final, TypeAlias
 
+from tui.core.bulk import gc_paused
 from tui.core.paths import join_path, parse_path
 
 __all__ = ["Scan", "find_in_lines", "find_nodes", "is_pattern", "scalar_text"]
@@ -35,6 +36,8 @@ Stop: TypeAlias = Callable[[], bool]
 
 _CHECK_EVERY: Final = 1024  # nodes (or lines) between two calls of `stop`
 _ANY: Final = None  # a `**` segment in a compiled pattern
+_STAR: Final = "*"  # a `*` segment: any one segment
+_INDEX: Final = -1  # the memo's key for every list index, when no segment can match digits
 
 
 @dataclass
@@ -67,13 +70,16 @@ def find_nodes(
     """Yield `(path, value)` for each node of `document` that `query` matches, in document order.
 
     Containers come before their children, as in the tree. A malformed pattern raises
-    `PathError` on the first `next()`. An empty query matches nothing.
+    `PathError` on the first `next()`. An empty query matches nothing. Python's cyclic
+    collector is paused until the generator is exhausted or closed: read it to the end, or
+    drop it (as a `for` loop left early does).
     """
     query = query.strip()
     scan = scan if scan is not None else Scan()
     if query:
         finder = _find_pattern if is_pattern(query) else _find_text
-        yield from finder(document, query, stop, scan)  # sets scan.done unless stopped
+        with gc_paused():  # the walk's short-lived containers would make the collector walk the document
+            yield from finder(document, query, stop, scan)  # sets scan.done unless stopped
     else:
         scan.done = True
 
@@ -181,13 +187,17 @@ class _PathTest:
         self._possible: dict[Any, bool] = {}
 
     def reaches(self, parent: str, key: Any, path: str | None) -> bool:
-        possible = self._possible.get(key)
-        if possible is None:
-            segment = join_path("", key).lower()
-            possible = "." in segment or segment.startswith(self.tail)
-            if len(self._possible) > _MEMO_MAX:
-                self._possible.clear()
-            self._possible[key] = possible
+        if type(key) is int:  # an index: bare digits (not memoised: a long list would flood it)
+            possible = str(key).startswith(self.tail)
+        else:
+            memo = self._possible.get(key)
+            if memo is None:
+                segment = join_path("", key).lower()
+                memo = "." in segment or segment.startswith(self.tail)
+                if len(self._possible) > _MEMO_MAX:
+                    self._possible.clear()
+                self._possible[key] = memo
+            possible = memo
         if not possible:
             return False
         at = (path or join_path(parent, key)).lower().rfind(self.needle)
@@ -213,6 +223,7 @@ def _find_pattern(document: Any, query: str, stop: Stop | None, scan: Scan) -> I
     step = automaton.step
     memo = automaton.memo
     end = automaton.end
+    digits = automaton.digits_matter
     root = _items(document)
     seen = 0
     stack: list[tuple[str, frozenset[int], Iterator[tuple[Any, Any]]]] = []
@@ -226,7 +237,7 @@ def _find_pattern(document: Any, query: str, stop: Stop | None, scan: Scan) -> I
                 scan.seen = seen
                 if stop is not None and stop():
                     return
-            following = memo.get((state, key)) or step(state, key)
+            following = memo.get((state, key if digits or type(key) is str else _INDEX)) or step(state, key)
             if end in following:
                 path = join_path(base, key)
                 yield path, value
@@ -243,21 +254,39 @@ def _find_pattern(document: Any, query: str, stop: Stop | None, scan: Scan) -> I
 
 
 class _Automaton:
+    """Pattern positions: `_ANY` (`**`, any number of segments), `_STAR` (`*`, any one
+    segment), or a case-insensitive `fullmatch` for one segment. Steps are memoised per
+    (state, key); list indices share one entry unless a segment could match digits, so a
+    300,000-item list does not flood the memo."""
+
     def __init__(self, query: str) -> None:
-        segments: list[Callable[[str], Any] | None] = [_ANY]  # matched against the end of paths
+        segments: list[Any] = [_ANY]  # matched against the end of paths
+        self.digits_matter = False
         for segment in parse_path(query):
-            if segment.text == "**" and not segment.quoted:
+            text = segment.text
+            if text == "**" and not segment.quoted:
                 if segments[-1] is not _ANY:
                     segments.append(_ANY)
-            elif segment.quoted or "*" not in segment.text:
-                segments.append(re.compile(re.escape(segment.text), re.IGNORECASE).fullmatch)
+                continue
+            if text == "*" and not segment.quoted:
+                segments.append(_STAR)
+                continue
+            if segment.quoted or "*" not in text:
+                segments.append(re.compile(re.escape(text), re.IGNORECASE).fullmatch)
             else:
-                parts = (re.escape(part) for part in segment.text.split("*"))
+                parts = (re.escape(part) for part in text.split("*"))
                 segments.append(re.compile(".*".join(parts), re.IGNORECASE | re.DOTALL).fullmatch)
+            self.digits_matter |= all(c.isdigit() or c == "*" for c in text)
         self.segments = segments
         self.end = len(segments)
         self.start = self._closure({0})
         self.memo: dict[tuple[frozenset[int], Any], frozenset[int]] = {}
+
+    def memo_key(self, key: Any) -> Any:
+        """What a step depends on: the key, or for an index only whether digits can matter."""
+        if type(key) is str or self.digits_matter:
+            return key
+        return _INDEX
 
     def _closure(self, states: set[int]) -> frozenset[int]:
         """A `**` may also match no segment at all."""
@@ -270,21 +299,18 @@ class _Automaton:
 
     def step(self, state: frozenset[int], key: Any) -> frozenset[int]:
         """The positions reached after one more segment (a key, or an index)."""
-        memo_key = (state, key)
-        following = self.memo.get(memo_key)
-        if following is None:
-            text = key if type(key) is str else str(key)
-            reached: set[int] = set()
-            for position in state:
-                if position == self.end:
-                    continue
-                segment = self.segments[position]
-                if segment is _ANY:
-                    reached.add(position)
-                elif segment(text):
-                    reached.add(position + 1)
-            following = self._closure(reached)
-            if len(self.memo) > _MEMO_MAX:
-                self.memo.clear()
-            self.memo[memo_key] = following
+        text = key if type(key) is str else str(key)
+        reached: set[int] = set()
+        for position in state:
+            if position == self.end:
+                continue
+            segment = self.segments[position]
+            if segment is _ANY:
+                reached.add(position)
+            elif segment is _STAR or segment(text):
+                reached.add(position + 1)
+        following = self._closure(reached)
+        if len(self.memo) > _MEMO_MAX:
+            self.memo.clear()
+        self.memo[(state, self.memo_key(key))] = following
         return following

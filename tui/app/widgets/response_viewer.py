@@ -111,6 +111,7 @@ class ResponseViewer(Vertical):
     def show_cancelled(self) -> None:
         self.status.show_idle("Cancelled — nothing was received")
         self.response_tree.show_message("(cancelled — ctrl+r sends again)")
+        self.tree_find.set_source(None)  # the tree no longer holds the last response
 
     def show_result(self, result: RunResult, note: str | None = None) -> bool:
         """Show a run's outcome (`note` leads the status line); True when there is a tree to browse."""
