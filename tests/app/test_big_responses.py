@@ -71,3 +71,10 @@ async def test_a_big_response_reaches_the_tree(make_app, tmp_path: Path) -> None
         await pilot.pause()
         assert len(records.children) == 201  # the first page and "… more"
         assert "SUCCESS" in str(app.workbench.query_one(StatusLine).render())
+
+
+def test_a_huge_string_leaf_is_labelled_from_its_start() -> None:
+    from tui.app.widgets.response_tree import _label
+
+    label = _label("blob", "x" * 50_000_000).plain
+    assert label.startswith('blob: "xxx') and label.endswith("…") and len(label) < 80

@@ -44,7 +44,8 @@ class PathBar(Horizontal):
             if xml and isinstance(value, dict) and path:
                 tail.append("  (one element: an object, not a list; .0 also reaches it)", "dim")
         else:
-            preview = safe_json(value)
+            # Only the start of a long string is escaped (a 100 MB value took seconds).
+            preview = safe_json(value[:60] + "…" if isinstance(value, str) and len(value) > 60 else value)
             tail.append(preview if len(preview) < 60 else preview[:59] + "…", "green")
         label = self.query_one("#path-text", Static)
         room = max(16, label.size.width - 2 - min(len(tail.plain), 30))

@@ -253,7 +253,8 @@ def _label(key: Any, value: Any) -> Text:
     name = safe(str(key), "bold cyan" if isinstance(key, str) else "magenta")
     if isinstance(value, (dict, list)):
         return name + Text(f"  {describe_kind(value)}", style="dim")
-    preview = safe_json(value)
+    # Only the start of a long string is escaped: a 100 MB value would hold the screen for seconds.
+    preview = safe_json(value[:_PREVIEW] + "…" if isinstance(value, str) and len(value) > _PREVIEW else value)
     if len(preview) > _PREVIEW:
         preview = preview[: _PREVIEW - 1] + "…"
     return name + Text(": ") + Text(preview, style="green" if isinstance(value, str) else "yellow")
