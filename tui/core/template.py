@@ -2,22 +2,50 @@
 
 Values are looked up in a `Variables` chain (see `variables.py`). An unknown placeholder is
 an error that names it and where it was used: a request is never sent with a hole in it.
+
+Built-ins spelled as Postman spells them (`{{$guid}}`, `{{$timestamp}}`…) are filled here,
+with a fresh value each time a request is rendered (so each send, dry run and history record
+shows the value that went out); they never come from a variable source.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import re
+import time
+import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from tui.core.errors import TemplateError
 
-PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.\-]*)\s*\}\}")
+PLACEHOLDER = re.compile(r"\{\{\s*(\$?[A-Za-z_][A-Za-z0-9_.\-]*)\s*\}\}")
+BUILTIN_PREFIX = "$"
 _OPEN = "{{"
 
 Lookup = Callable[[str], "str | None"]
+
+
+def _iso_timestamp() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+BUILTINS: dict[str, Callable[[], str]] = {
+    "$guid": lambda: str(uuid.uuid4()),
+    "$randomUUID": lambda: str(uuid.uuid4()),
+    "$timestamp": lambda: str(int(time.time())),
+    "$isoTimestamp": _iso_timestamp,
+    "$randomInt": lambda: str(random.randint(0, 1000)),
+}
+"""Postman's dynamic variables: a UUID, Unix seconds, an ISO 8601 UTC time, an int 0–1000."""
+
+
+def is_builtin(name: str) -> bool:
+    """Whether `name` is spelled as a built-in (`$…`), known or not."""
+    return name.startswith(BUILTIN_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -52,11 +80,13 @@ def find_placeholders(text: str, *, where: str = "text") -> list[Placeholder]:
 
 
 def names_in(*texts: str) -> list[str]:
-    """Placeholder names used in `texts`, in order, without duplicates; malformed ones skipped."""
+    """Variable names used in `texts`, in order, without duplicates; malformed ones and
+    built-ins (`$guid`: no variable source fills them) skipped."""
     seen: dict[str, None] = {}
     for text in texts:
         for match in PLACEHOLDER.finditer(text):
-            seen.setdefault(match.group(1), None)
+            if not is_builtin(match.group(1)):
+                seen.setdefault(match.group(1), None)
     return list(seen)
 
 
@@ -69,14 +99,21 @@ def render(text: str, lookup: Lookup, *, where: str, encode: Encoder | None = No
     placeholders = find_placeholders(text, where=where)
     if not placeholders:
         return text
-    missing = [p.name for p in placeholders if lookup(p.name) is None]
+    unknown = [p.name for p in placeholders if is_builtin(p.name) and p.name not in BUILTINS]
+    if unknown:
+        raise TemplateError(
+            f"unknown built-in{'s' if len(set(unknown)) > 1 else ''} in {where}: "
+            f"{', '.join(dict.fromkeys(unknown))} (known: {', '.join(BUILTINS)})"
+        )
+    missing = [p.name for p in placeholders if not is_builtin(p.name) and lookup(p.name) is None]
     if missing:
         names = ", ".join(dict.fromkeys(missing))
         raise TemplateError(f"unknown variable{'s' if len(set(missing)) > 1 else ''} in {where}: {names}")
     parts: list[str] = []
     position = 0
     for placeholder in placeholders:
-        value = lookup(placeholder.name) or ""
+        name = placeholder.name
+        value = BUILTINS[name]() if is_builtin(name) else lookup(name) or ""
         parts.append(text[position : placeholder.start])
         parts.append(encode(value, text, placeholder.start) if encode else value)
         position = placeholder.end
