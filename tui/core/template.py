@@ -16,8 +16,8 @@ import re
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 from tui.core.errors import TemplateError

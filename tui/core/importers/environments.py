@@ -50,43 +50,70 @@ def refuse_existing(environments: Sequence[ImportedEnvironment], folder: Path) -
     """ProfileError naming the environment files that exist already (checked before any write)."""
     existing = [str(path) for path in environment_paths(environments, folder) if path.exists()]
     if existing:
-        raise ProfileError(f"{', '.join(existing)}: already exists; --force replaces it (nothing was written)")
+        raise ProfileError(
+            f"{', '.join(existing)}: already exists; --force replaces it (nothing was written)"
+        )
 
 
-def write_environments(environments: Sequence[ImportedEnvironment], folder: Path, *, source: str) -> list[Path]:
-    """Write each environment (and its secrets file); the paths written."""
+def write_environments(
+    environments: Sequence[ImportedEnvironment], folder: Path, *, source: str
+) -> list[tuple[Path, Path | None]]:
+    """Write each environment and its secrets file; (TOML path, secrets path or None) each."""
     import tomlkit
 
     from tui.core.importers.writing import dotenv_line
 
-    written: list[Path] = []
+    written: list[tuple[Path, Path | None]] = []
     for env, path in zip(environments, environment_paths(environments, folder)):
         doc = tomlkit.document()
         doc.add(tomlkit.comment(f"Imported from {source}: {env.title}"))
+        secrets_path = None
         if env.secrets:
             secrets_path = path.with_suffix(".env")
             text = "".join(dotenv_line(name, value) + "\n" for name, value in env.secrets)
             path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_text(secrets_path, text, mode=0o600)
-            _ignore(Path(folder))
+            _ignore(Path(folder), _IGNORED)
             doc["dotenv"] = f"{FOLDER}/{secrets_path.name}"
-            written.append(secrets_path)
         variables = tomlkit.table()
         for name, value in env.variables:
             variables[name] = value
         doc["variables"] = variables
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_text(path, tomlkit.dumps(doc))
-        written.append(path)
+        written.append((path, secrets_path))
     return written
 
 
-def _ignore(folder: Path) -> None:
-    """`environments/*.env` in the `.gitignore` of the profiles folder."""
+def _ignore(folder: Path, pattern: str) -> None:
+    """`pattern` in the `.gitignore` of the profiles folder, so credentials never reach a commit."""
     ignore = folder / ".gitignore"
     text = ignore.read_text(encoding="utf-8") if ignore.is_file() else ""
-    if any(line.strip() == _IGNORED for line in text.splitlines()):
+    if any(line.strip() in (pattern, f"/{pattern}") for line in text.splitlines()):
         return
     if text and not text.endswith("\n"):
         text += "\n"
-    atomic_write_text(ignore, text + _IGNORED + "\n")
+    atomic_write_text(ignore, text + pattern + "\n")
+
+
+def add_dotenv_values(folder: Path, values: Sequence[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """Add NAME=value lines to `folder/.env` (0600, ignored by git); (added, kept) names.
+
+    A name the file holds already keeps its value (an import never overwrites a credential
+    someone set by hand); those names are returned as kept, for the report.
+    """
+    from tui.core.importers.writing import DOTENV, dotenv_line
+    from tui.core.variables import read_env_file
+
+    path = Path(folder) / DOTENV
+    existing = read_env_file(path) if path.is_file() else {}
+    added = [(name, value) for name, value in values if name not in existing]
+    kept = [name for name, value in values if name in existing and existing[name] != value]
+    if added:
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        if text and not text.endswith("\n"):
+            text += "\n"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, text + "".join(dotenv_line(n, v) + "\n" for n, v in added), mode=0o600)
+        _ignore(Path(folder), DOTENV)
+    return [name for name, _ in added], kept

@@ -112,7 +112,9 @@ class _Reader:
         self.prefix = "HOOKBENCH_" + (re.sub(r"[^A-Za-z0-9]+", "_", title).strip("_").upper() or "API")
         self.servers = self._servers(document.get("servers"))
         if not self.servers:
-            self.warnings.append("no servers: base_url set to http://localhost; set it in [variables] or an environment")
+            self.warnings.append(
+                "no servers: base_url set to http://localhost; set it in [variables] or an environment"
+            )
 
     def _servers(self, servers: object) -> list[tuple[str, str, dict[str, str]]]:
         """(name, base_url, server variables) per server."""
@@ -126,7 +128,7 @@ class _Reader:
                 for name, spec in (server.get("variables") or {}).items()
                 if isinstance(spec, Mapping)
             }
-            url = _PATH_PARAMETER.sub(lambda m: values.get(m.group(1), m.group(0)), server["url"]).rstrip("/")
+            url = _fill(server["url"], values).rstrip("/")
             label = str(server.get("description") or "") or _host_of(url) or f"server-{index + 1}"
             found.append((unique(slug(label, f"server-{index + 1}"), taken), url, values))
         return found
@@ -270,7 +272,11 @@ class _Reader:
         for name, prop, required in self.resolver.properties(spec.get("schema", {})):
             if not required:
                 continue
-            if kind == "multipart" and isinstance(prop, Mapping) and prop.get("format") in ("binary", "base64"):
+            if (
+                kind == "multipart"
+                and isinstance(prop, Mapping)
+                and prop.get("format") in ("binary", "base64")
+            ):
                 fields[name] = f"@{name}.bin"
                 notes.append(f"file field {name}: put the file at {name}.bin beside the profile")
             else:
@@ -292,7 +298,9 @@ class _Reader:
                 if auth is not None:
                     return auth
                 unknown.append(str(name))
-        notes.append(f"security scheme(s) {', '.join(dict.fromkeys(unknown))} not mapped; add [request.auth] by hand")
+        notes.append(
+            f"security scheme(s) {', '.join(dict.fromkeys(unknown))} not mapped; add [request.auth] by hand"
+        )
         return None
 
     def _secret(self, what: str) -> str:
@@ -303,12 +311,21 @@ class _Reader:
     def _scheme(self, scheme: Mapping[str, Any], scopes: object) -> dict[str, str] | None:
         kind = scheme.get("type")
         if kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
-            return {"type": "basic", "username": self._secret("USERNAME"), "password": self._secret("PASSWORD")}
+            return {
+                "type": "basic",
+                "username": self._secret("USERNAME"),
+                "password": self._secret("PASSWORD"),
+            }
         if kind == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
             return {"type": "bearer", "token": self._secret("TOKEN")}
         if kind == "apiKey" and scheme.get("in") in ("header", "query") and scheme.get("name"):
             name = str(scheme["name"])
-            return {"type": "api_key", "name": name, "value": self._secret(slug(name).replace("-", "_").upper()), "in": str(scheme["in"])}
+            return {
+                "type": "api_key",
+                "name": name,
+                "value": self._secret(slug(name).replace("-", "_").upper()),
+                "in": str(scheme["in"]),
+            }
         if kind == "oauth2":
             flow = (scheme.get("flows") or {}).get("clientCredentials")
             if isinstance(flow, Mapping) and flow.get("tokenUrl"):
@@ -341,6 +358,11 @@ def _media_kinds(content: Mapping[str, Any]) -> list[tuple[str, str]]:
         elif lowered.startswith("text/"):
             kinds.append((4, media, "text"))
     return [(media, kind) for _, media, kind in sorted(kinds, key=lambda k: k[0])]
+
+
+def _fill(url: str, values: Mapping[str, str]) -> str:
+    """A server URL with its `{variables}` replaced by their defaults."""
+    return _PATH_PARAMETER.sub(lambda m: values.get(m.group(1), m.group(0)), url)
 
 
 def _variable(name: str) -> str:

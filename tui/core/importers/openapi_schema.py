@@ -44,7 +44,9 @@ class Resolver:
         if found is not _MISSING:
             return found
         if not ref.startswith("#"):
-            raise ImportSourceError(f"{self.source}: $ref {ref!r} points outside the document; only local references are read")
+            raise ImportSourceError(
+                f"{self.source}: $ref {ref!r} points outside the document; only local references are read"
+            )
         node: Any = self.document
         for part in ref[1:].lstrip("/").split("/") if ref not in ("#", "#/") else []:
             key = part.replace("~1", "/").replace("~0", "~")

@@ -210,7 +210,9 @@ class _Reader:
             return
         method = str(request.get("method") or "GET").upper()
         if method not in METHODS:
-            self.skipped.append(Skipped(title, f"method {method} is not one hookbench sends ({', '.join(METHODS)})"))
+            self.skipped.append(
+                Skipped(title, f"method {method} is not one hookbench sends ({', '.join(METHODS)})")
+            )
             return
         notes: list[str] = []
         url, defaults = self.url(request.get("url"), notes)
@@ -239,7 +241,8 @@ class _Reader:
         data["request"] = table
         if script.rows:
             data["set_variables"] = [
-                {"name": path, "type": "variable", "target": self.name(target)} for path, target in script.rows
+                {"name": path, "type": "variable", "target": self.name(target)}
+                for path, target in script.rows
             ]
         variables = dict(self.variables)
         variables.update(defaults)
@@ -250,7 +253,12 @@ class _Reader:
         self.add(data, folder, title, notes, script.untranslated)
 
     def add(
-        self, data: dict[str, Any], folder: PurePosixPath, title: str, notes: list[str], comments: tuple[str, ...]
+        self,
+        data: dict[str, Any],
+        folder: PurePosixPath,
+        title: str,
+        notes: list[str],
+        comments: tuple[str, ...],
     ) -> None:
         from tui.core.profile import module_from_data
 
@@ -262,7 +270,9 @@ class _Reader:
             self.skipped.append(Skipped(title, str(exc)))
             return
         self.profiles.append(
-            ImportedProfile(path=path, module=module, notes=(*dict.fromkeys(notes), *(f"script: {c}" for c in comments)))
+            ImportedProfile(
+                path=path, module=module, notes=(*dict.fromkeys(notes), *(f"script: {c}" for c in comments))
+            )
         )
 
     def url(self, url: object, notes: list[str]) -> tuple[str, dict[str, str]]:
@@ -275,7 +285,9 @@ class _Reader:
             if isinstance(url.get("query"), list):
                 base = raw.split("?", 1)[0]
                 pairs = [
-                    f"{_text(q.get('key'))}={_text(q.get('value'))}" if q.get("value") is not None else _text(q.get("key"))
+                    f"{_text(q.get('key'))}={_text(q.get('value'))}"
+                    if q.get("value") is not None
+                    else _text(q.get("key"))
                     for q in url["query"]
                     if isinstance(q, dict) and not q.get("disabled")
                 ]
@@ -292,7 +304,11 @@ class _Reader:
     def headers(self, headers: object, notes: list[str]) -> dict[str, str]:
         found: dict[str, str] = {}
         if isinstance(headers, str):  # v2.0 allows "Name: value\nName: value"
-            headers = [dict(zip(("key", "value"), line.split(":", 1))) for line in headers.splitlines() if ":" in line]
+            headers = [
+                dict(zip(("key", "value"), line.split(":", 1)))
+                for line in headers.splitlines()
+                if ":" in line
+            ]
         for header in headers if isinstance(headers, list) else []:
             if isinstance(header, dict) and not header.get("disabled") and header.get("key"):
                 found[str(header["key"]).strip()] = self.text(header.get("value"), notes).strip()
@@ -346,12 +362,21 @@ class _Reader:
             return None
         values = {key: self.text(value, notes) for key, value in _auth_values(auth, kind).items()}
         if kind in ("basic", "digest"):
-            return {"type": kind, "username": values.get("username", ""), "password": values.get("password", "")}
+            return {
+                "type": kind,
+                "username": values.get("username", ""),
+                "password": values.get("password", ""),
+            }
         if kind == "bearer":
             return {"type": "bearer", "token": values.get("token", "")}
         if kind == "apikey":
             where = "query" if values.get("in") == "query" else "header"
-            return {"type": "api_key", "name": values.get("key", ""), "value": values.get("value", ""), "in": where}
+            return {
+                "type": "api_key",
+                "name": values.get("key", ""),
+                "value": values.get("value", ""),
+                "in": where,
+            }
         return _oauth2(values, notes)
 
 
@@ -359,7 +384,9 @@ def _oauth2(values: Mapping[str, str], notes: list[str]) -> dict[str, str] | Non
     grant = _OAUTH_GRANTS.get(values.get("grant_type", "client_credentials"))
     if grant is None:
         if values.get("accessToken"):
-            notes.append(f"oauth2 grant {values.get('grant_type')!r}: its access token sent as a bearer token")
+            notes.append(
+                f"oauth2 grant {values.get('grant_type')!r}: its access token sent as a bearer token"
+            )
             return {"type": "bearer", "token": values["accessToken"]}
         notes.append(f"oauth2 grant {values.get('grant_type')!r} needs a browser; left out")
         return None

@@ -22,7 +22,9 @@ _SETTER = re.compile(
     r"""\(\s*(["'])([^"']+)\1\s*,\s*(.+?)\s*\)\s*;?$"""
 )
 _STATUS = re.compile(r"^pm\.response\.to\.have\.status\(\s*(\d{3})\s*\)\s*;?$")
-_TEST_WRAPPER = re.compile(r"""^pm\.test\(\s*(["']).*?\1\s*,\s*(?:function\s*\(\s*\)|\(\s*\)\s*=>)\s*\{\s*(.*?)\s*\}\s*\)\s*;?$""")
+_TEST_WRAPPER = re.compile(
+    r"""^pm\.test\(\s*(["']).*?\1\s*,\s*(?:function\s*\(\s*\)|\(\s*\)\s*=>)\s*\{\s*(.*?)\s*\}\s*\)\s*;?$"""
+)
 _ACCESS = re.compile(r"""\.([A-Za-z_$][\w$]*)|\[\s*(\d+)\s*\]|\[\s*(["'])(.*?)\3\s*\]""")
 
 
@@ -92,4 +94,6 @@ def _accessors(text: str) -> str | None:
         else:
             segments.append(match.group(4))
         position = match.end()
-    return format_path(segments) if segments else None
+    if not segments or segments[-1] == "length":  # `.length` counts an array in JavaScript
+        return None
+    return format_path(segments)

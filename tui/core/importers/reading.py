@@ -37,8 +37,7 @@ def _decode(data: bytes, encoding: str, source: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise ImportSourceError(
-            f"{source}: not readable as {encoding.upper()} (byte {exc.start}): "
-            "save it as UTF-8 or UTF-16"
+            f"{source}: not readable as {encoding.upper()} (byte {exc.start}): save it as UTF-8 or UTF-16"
         ) from exc
 
 
@@ -57,7 +56,8 @@ def load_json(data: bytes, source: str) -> Any:
 
 def slug(text: str, default: str = "request") -> str:
     """A file or folder name from a title: `Create a charge!` → `create-a-charge`."""
-    cleaned = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", text)  # listSubscribers → list-Subscribers
+    cleaned = re.sub(r"[^A-Za-z0-9]+", "-", words).strip("-").lower()
     return cleaned[:80].strip("-") or default
 
 

@@ -1,0 +1,234 @@
+"""`hookbench import postman` and `hookbench import openapi` as a user runs them, then the
+imported profiles run against the sandbox (Postman) or dry-run (OpenAPI)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.sandbox import Sandbox
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
+IMPORTERS = DATA / "importers"
+
+
+def hookbench(
+    *args: str | Path, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = {
+        k: v for k, v in os.environ.items() if "proxy" not in k.lower() and not k.startswith("HOOKBENCH_")
+    }
+    environment["HOOKBENCH_HISTORY_DIR"] = os.environ["HOOKBENCH_HISTORY_DIR"]
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        input="",
+        env={**environment, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+
+
+def sandbox_environment(tmp_path: Path, sandbox: Sandbox) -> Path:
+    environment = json.loads((IMPORTERS / "postman-environment.json").read_text(encoding="utf-8"))
+    for entry in environment["values"]:
+        if entry["key"] == "base_url":
+            entry["value"] = sandbox.base_url
+    path = tmp_path / "sandbox.postman_environment.json"
+    path.write_text(json.dumps(environment), encoding="utf-8")
+    return path
+
+
+def files_under(folder: Path) -> list[str]:
+    return (
+        sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+        if folder.exists()
+        else []
+    )
+
+
+def test_postman_import_writes_profiles_environment_and_secrets(tmp_path: Path, sandbox: Sandbox) -> None:
+    environment = sandbox_environment(tmp_path, sandbox)
+    done = hookbench(
+        "import",
+        "postman",
+        IMPORTERS / "postman-collection.json",
+        "--environment",
+        environment,
+        "-o",
+        "out",
+        cwd=tmp_path,
+    )
+    out = tmp_path / "out"
+    assert "imported out/subscribers/nested/get-subscriber.toml" in done.stdout
+    assert "skipped Echo / Preflight: method OPTIONS" in done.stdout
+    assert done.returncode == 1, done.stderr  # some requests skipped
+    assert "secret variable → {{env.HOOKBENCH_NEWSLETTER_API_TOKEN}}" in done.stdout
+    assert "secret HOOKBENCH_NEWSLETTER_API_PASSWORD → out/environments/sandbox.env" in done.stdout
+    dotenv = out / ".env"
+    assert dotenv.read_text(encoding="utf-8") == "HOOKBENCH_NEWSLETTER_API_TOKEN=demo-token\n"
+    assert stat.S_IMODE(dotenv.stat().st_mode) == 0o600
+    assert stat.S_IMODE((out / "environments" / "sandbox.env").stat().st_mode) == 0o600
+    assert set((out / ".gitignore").read_text(encoding="utf-8").split()) == {".env", "environments/*.env"}
+    sandbox_toml = (out / "environments" / "sandbox.toml").read_text(encoding="utf-8")
+    assert (
+        'dotenv = "environments/sandbox.env"' in sandbox_toml
+        and f'base_url = "{sandbox.base_url}"' in sandbox_toml
+    )
+    every_file = "\n".join(p.read_text(encoding="utf-8") for p in out.rglob("*.toml"))
+    assert (
+        "demo-token" not in every_file and "s3cret" not in every_file and "sandbox-api-key" not in every_file
+    )
+    lookup = (out / "subscribers" / "lookup-subscriber.toml").read_text(encoding="utf-8")
+    assert lookup.startswith(
+        "# Postman script lines not translated (kept for reference):\n#   console.log(jsonData);\n"
+    )
+
+
+def run_json(profile: Path, sandbox: Sandbox, *extra: str) -> dict[str, object]:
+    done = hookbench(
+        "run", profile, "--json", "--var", f"base_url={sandbox.base_url}", *extra, cwd=profile.parent
+    )
+    assert done.returncode in (0, 1), done.stderr
+    return json.loads(done.stdout)
+
+
+def test_imported_postman_profiles_run_against_the_sandbox(tmp_path: Path, fresh_sandbox: Sandbox) -> None:
+    sandbox = fresh_sandbox
+    hookbench("import", "postman", IMPORTERS / "postman-collection.json", "-o", "out", cwd=tmp_path)
+    out = tmp_path / "out"
+    shutil.copy(DATA / "attachment.txt", out / "echo" / "attachment.txt")
+    email = "--var", "email=ada@example.com"
+
+    lookup = run_json(out / "subscribers" / "lookup-subscriber.toml", sandbox, *email)
+    assert lookup["route"] == "success" and lookup["variables"] == {"subscriber_id": "sub_1"}
+    details = run_json(out / "subscribers" / "nested" / "get-subscriber.toml", sandbox)
+    assert details["route"] == "success" and details["variables"] == {"first_name": "Ada"}
+    created = run_json(
+        out / "subscribers" / "create-subscriber.toml", sandbox, "--var", "email=new@example.com"
+    )
+    assert created["status"] == 201 and created["route"] == "success"
+    assert str(created["variables"]["new_id"]).startswith("sub_")  # type: ignore[index]
+
+    for name, expected in [
+        ("form-post", ("POST", "page_size=20", "email=ada%40example.com")),
+        ("multipart-post", ("POST", "", 'name="attachment"; filename="attachment.txt"')),
+        ("xml-post", ("POST", "", "<note><to>ada@example.com</to></note>")),
+    ]:
+        echo = echoed(out / "echo" / f"{name}.toml", sandbox)
+        assert (echo["method"], echo["query"]) == expected[:2] and expected[2] in echo["body"], name
+
+
+def echoed(path: Path, sandbox: Sandbox) -> dict[str, str]:
+    """What the sandbox's /echo received from the profile at `path`."""
+    from tui.core.profile import load_profile
+    from tui.core.run import run_module_sync
+    from tui.core.variables import Variables
+
+    module = load_profile(path).module
+    variables = Variables(environ={}).with_overrides(
+        {"base_url": sandbox.base_url, "email": "ada@example.com"}
+    )
+    result = run_module_sync(module, variables, base_dir=path.parent)
+    assert result.ok and result.exchange is not None, result.reason
+    return json.loads(result.exchange.body)  # type: ignore[no-any-return]
+
+
+def test_dynamic_variables_are_shown_fresh_in_the_dry_run(tmp_path: Path, sandbox: Sandbox) -> None:
+    hookbench("import", "postman", IMPORTERS / "postman-collection.json", "-o", "out", cwd=tmp_path)
+    profile = tmp_path / "out" / "subscribers" / "create-subscriber.toml"
+    args = ("run", profile, "--dry-run", "--var", "email=a@example.com")
+    first, second = hookbench(*args, cwd=tmp_path), hookbench(*args, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert '"ref": "' in first.stdout and "{{$guid}}" not in first.stdout
+    assert first.stdout != second.stdout  # a fresh $guid and $timestamp each time
+
+
+@pytest.mark.parametrize("spec", ["openapi-3.0.yaml", "openapi-3.1.json"])
+def test_openapi_import_then_dry_run_every_profile(tmp_path: Path, spec: str) -> None:
+    done = hookbench("import", "openapi", IMPORTERS / spec, "-o", "api", cwd=tmp_path)
+    assert done.returncode in (0, 1), done.stderr
+    api = tmp_path / "api"
+    profiles = sorted(api.rglob("*.toml"))
+    profiles = [p for p in profiles if p.parent.name != "environments"]
+    assert profiles and "environments/" in done.stdout
+    wanted = [line for line in done.stdout.splitlines() if line.startswith("credentials to set")]
+    credentials = {name: "x" for line in wanted for name in line.split(": ", 1)[1].split(", ")}
+    for profile in profiles:
+        dry = hookbench("run", profile, "--dry-run", cwd=tmp_path, env=credentials)
+        assert dry.returncode == 0, (profile, dry.stderr)
+        assert "{{" not in dry.stdout
+
+
+def test_openapi_dry_run_shows_the_synthesised_body_and_parameters(tmp_path: Path) -> None:
+    hookbench(
+        "import", "openapi", IMPORTERS / "openapi-3.0.yaml", "-o", "api", "--tag", "subscribers", cwd=tmp_path
+    )
+    listing = hookbench(
+        "run", tmp_path / "api" / "subscribers" / "list-subscribers.toml", "--dry-run", cwd=tmp_path
+    )
+    assert "GET http://127.0.0.1:8765/subscribers?email=ada%40example.com" in listing.stdout
+    assert "X-Request-Id: 00000000-0000-4000-8000-000000000000" in listing.stdout
+    create = hookbench(
+        "run", tmp_path / "api" / "subscribers" / "create-subscriber.toml", "--dry-run", cwd=tmp_path
+    )
+    assert '"first_name": "Ada"' in create.stdout
+    assert not (tmp_path / "api" / "catalogue").exists()  # --tag subscribers only
+
+
+@pytest.mark.parametrize(
+    ("kind", "content", "message"),
+    [
+        ("postman", b'{"id": "1", "name": "Old", "order": [], "requests": []}', "format v1"),
+        ("postman", b"{not json", "not valid JSON"),
+        ("postman", b"\xff\xfe\x00\xd8", "not readable as UTF-16"),
+        ("openapi", b"openapi: [unclosed", "not valid YAML or JSON"),
+        ("openapi", b'swagger: "2.0"\n', "Swagger 2.0 is not read"),
+        ("openapi", b"just text", "not an OpenAPI document"),
+    ],
+)
+def test_malformed_input_exits_2_with_a_message_and_writes_nothing(
+    tmp_path: Path, kind: str, content: bytes, message: str
+) -> None:
+    source = tmp_path / "input"
+    source.write_bytes(content)
+    done = hookbench("import", kind, source, "-o", "out", cwd=tmp_path)
+    assert done.returncode == 2
+    assert message in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_file_or_environment_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    done = hookbench("import", "postman", "nope.json", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 2 and "nope.json: cannot read" in done.stderr
+    bad_env = tmp_path / "env.json"
+    bad_env.write_text('{"name": "x"}', encoding="utf-8")
+    done = hookbench(
+        "import", "postman", IMPORTERS / "postman-collection.json", "-e", bad_env, "-o", "out", cwd=tmp_path
+    )
+    assert done.returncode == 2 and "not a Postman environment" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_existing_environment_refuses_the_whole_import(tmp_path: Path) -> None:
+    existing = tmp_path / "api" / "environments" / "production.toml"
+    existing.parent.mkdir(parents=True)
+    existing.write_text("# mine\n", encoding="utf-8")
+    done = hookbench("import", "openapi", IMPORTERS / "openapi-3.0.yaml", "-o", "api", cwd=tmp_path)
+    assert done.returncode == 2 and "production.toml: already exists" in done.stderr
+    assert files_under(tmp_path / "api") == ["environments/production.toml"]
+    assert existing.read_text(encoding="utf-8") == "# mine\n"
+    forced = hookbench(
+        "import", "openapi", IMPORTERS / "openapi-3.0.yaml", "-o", "api", "--force", cwd=tmp_path
+    )
+    assert forced.returncode == 1 and "base_url" in existing.read_text(encoding="utf-8")
