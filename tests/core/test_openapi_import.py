@@ -114,7 +114,6 @@ def test_3_1_type_lists_examples_const_and_path_defaults() -> None:
 
 
 def test_security_schemes_become_auth_with_env_credentials() -> None:
-    pytest.importorskip("tui.core.auth", reason="[request.auth] arrives with issue 8")
     modules = profiles(import_openapi(V30, source="api.yaml"))
 
     def auth(path: str) -> tuple[str, dict[str, str]] | None:

@@ -62,13 +62,18 @@ def test_collection_variables_become_variables_names_respelled_secrets_as_env() 
         "base_url": "http://127.0.0.1:8765",
         "page_size": "20",
     }  # disabled and secret left out
-    assert result.secrets == (("HOOKBENCH_NEWSLETTER_API_TOKEN", "demo-token"),)
+    assert result.secrets == (
+        ("HOOKBENCH_NEWSLETTER_API_TOKEN", "demo-token"),
+        ("HOOKBENCH_NEWSLETTER_API_USERNAME", "ada"),  # a literal credential in an auth table
+    )
 
 
 def test_keep_secrets_keeps_secret_variables_literal() -> None:
     result = imported(keep_secrets=True)
     assert result.secrets == ()
     assert ("token", "demo-token") in result.imported.profiles[0].module.variables
+    form = by_path(result)["echo/form-post.toml"].module.request.auth  # type: ignore[attr-defined]
+    assert form is not None and form.get("username") == "ada"
     assert dict(result.environments[0].secrets) == {"api_key": "sandbox-api-key", "password": "s3cret"}
 
 
@@ -155,7 +160,6 @@ def test_other_script_lines_are_kept_not_translated() -> None:
 
 
 def test_auth_inheritance_levels() -> None:
-    pytest.importorskip("tui.core.auth", reason="[request.auth] arrives with issue 8")
     profiles = by_path(imported())
 
     def auth(path: str) -> tuple[str, dict[str, str]] | None:
@@ -171,11 +175,14 @@ def test_auth_inheritance_levels() -> None:
     assert auth("secure-profile.toml") == ("bearer", {"token": "{{env.HOOKBENCH_NEWSLETTER_API_TOKEN}}"})
     assert auth("echo/form-post.toml") == (
         "basic",
-        {"username": "ada", "password": "{{env.HOOKBENCH_NEWSLETTER_API_PASSWORD}}"},
+        {
+            "username": "{{env.HOOKBENCH_NEWSLETTER_API_USERNAME}}",
+            "password": "{{env.HOOKBENCH_NEWSLETTER_API_PASSWORD}}",
+        },
     )
     assert auth("echo/xml-post.toml") == auth("echo/form-post.toml")  # explicit inherit
     assert auth("echo/multipart-post.toml")[0] == "digest"  # type: ignore[index]
-    oauth = auth("echo/graphql-query.toml")
+    oauth = auth("echo/oauth-call.toml")
     assert oauth is not None and oauth[0] == "oauth2" and oauth[1]["grant"] == "client_credentials"
     assert oauth[1]["token_url"] == "{{base_url}}/oauth/token" and oauth[1]["scope"] == "read"
 

@@ -29,6 +29,10 @@ _VALID_NAME = re.compile(r"\$?[A-Za-z_][A-Za-z0-9_.\-]*")
 _PATH_VARIABLE = re.compile(r"(?<=/):([A-Za-z_][A-Za-z0-9_]*)")
 _LANGUAGES = {"json": "json", "xml": "xml", "html": "text", "text": "text", "javascript": "text"}
 _AUTH_TYPES = ("basic", "bearer", "apikey", "digest", "oauth2")
+# Postman's names for the credentials in its auth tables (their settings stay literal).
+_CREDENTIALS = frozenset(
+    {"username", "password", "token", "value", "clientId", "clientSecret", "accessToken"}
+)
 _OAUTH_GRANTS = {"client_credentials": "client_credentials", "password_credentials": "password"}
 
 
@@ -65,10 +69,12 @@ def import_postman(
     for env in envs:
         secret_names.update(name for name, _ in env.secrets)
     renames = {} if keep_secrets else {name: f"env.{prefix}_{_env_suffix(name)}" for name in secret_names}
-    reader = _Reader(renames=renames)
+    reader = _Reader(renames=renames, prefix=None if keep_secrets else prefix)
     variables = []
     secrets: list[tuple[str, str]] = []
     for name, value, _secret in _variables(data.get("variable")):
+        if name in renames:
+            reader.literals[renames[name][len("env.") :]] = value
         if name in renames:
             secrets.append((renames[name][4:], value))
         else:
@@ -78,6 +84,7 @@ def import_postman(
     imported = Imported(
         profiles=tuple(reader.profiles), skipped=tuple(reader.skipped), warnings=tuple(reader.warnings)
     )
+    secrets += [(name, value) for name, value in reader.moved.items()]
     if not keep_secrets:
         envs = [env.with_secrets_as(renames) for env in envs]
     return PostmanImport(imported=imported, environments=tuple(envs), secrets=tuple(secrets))
@@ -164,8 +171,11 @@ def _auth_values(auth: Mapping[str, Any], kind: str) -> dict[str, str]:
 class _Reader:
     """Walks the item tree, collecting profiles, skipped requests and warnings."""
 
-    def __init__(self, *, renames: Mapping[str, str]) -> None:
+    def __init__(self, *, renames: Mapping[str, str], prefix: str | None) -> None:
         self.renames = renames
+        self.prefix = prefix  # None: literal credentials stay in the profiles (--keep-secrets)
+        self.literals: dict[str, str] = {}  # dotenv names taken, with their values
+        self.moved: dict[str, str] = {}  # literal auth credentials moved to the dotenv file
         self.variables: tuple[tuple[str, str], ...] = ()
         self.profiles: list[ImportedProfile] = []
         self.skipped: list[Skipped] = []
@@ -200,6 +210,19 @@ class _Reader:
             return "{{" + (inner if inner.startswith("$") else self.name(inner)) + "}}"
 
         return _PLACEHOLDER.sub(respell, _text(value))
+
+    def credential(self, key: str, value: str) -> str:
+        """A literal credential in an auth table, as an `{{env.NAME}}` reference (value kept aside)."""
+        if self.prefix is None or not value or "{{" in value or key not in _CREDENTIALS:
+            return value
+        base = f"{self.prefix}_{_env_suffix(key)}"
+        name, number = base, 1
+        while self.literals.get(name, value) != value:
+            number += 1
+            name = f"{base}_{number}"
+        self.literals[name] = value
+        self.moved[name] = value
+        return "{{env." + name + "}}"
 
     def request(self, item: Mapping[str, Any], folder: PurePosixPath, auth: Any, title: str) -> None:
         request = item["request"]
@@ -360,7 +383,10 @@ class _Reader:
         if kind not in _AUTH_TYPES:
             notes.append(f"auth {kind!r} is not one hookbench applies; left out")
             return None
-        values = {key: self.text(value, notes) for key, value in _auth_values(auth, kind).items()}
+        values = {
+            key: self.credential(key, self.text(value, notes))
+            for key, value in _auth_values(auth, kind).items()
+        }
         if kind in ("basic", "digest"):
             return {
                 "type": kind,
