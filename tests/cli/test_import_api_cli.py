@@ -10,6 +10,7 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,7 +77,9 @@ def test_postman_import_writes_profiles_environment_and_secrets(tmp_path: Path, 
     assert "secret variable → {{env.HOOKBENCH_NEWSLETTER_API_TOKEN}}" in done.stdout
     assert "secret HOOKBENCH_NEWSLETTER_API_PASSWORD → out/environments/sandbox.env" in done.stdout
     dotenv = out / ".env"
-    assert dotenv.read_text(encoding="utf-8") == "HOOKBENCH_NEWSLETTER_API_TOKEN=demo-token\n"
+    assert dotenv.read_text(encoding="utf-8") == (
+        "HOOKBENCH_NEWSLETTER_API_TOKEN=demo-token\nHOOKBENCH_NEWSLETTER_API_USERNAME=ada\n"
+    )
     assert stat.S_IMODE(dotenv.stat().st_mode) == 0o600
     assert stat.S_IMODE((out / "environments" / "sandbox.env").stat().st_mode) == 0o600
     assert set((out / ".gitignore").read_text(encoding="utf-8").split()) == {".env", "environments/*.env"}
@@ -95,9 +98,25 @@ def test_postman_import_writes_profiles_environment_and_secrets(tmp_path: Path, 
     )
 
 
+# What the collection's .env and the environment's dotenv hold, given as the process environment.
+CREDENTIALS = {
+    "HOOKBENCH_NEWSLETTER_API_TOKEN": "demo-token",
+    "HOOKBENCH_NEWSLETTER_API_USERNAME": "ada",
+    "HOOKBENCH_NEWSLETTER_API_PASSWORD": "s3cret",
+    "HOOKBENCH_NEWSLETTER_API_API_KEY": "sandbox-api-key",
+}
+
+
 def run_json(profile: Path, sandbox: Sandbox, *extra: str) -> dict[str, object]:
     done = hookbench(
-        "run", profile, "--json", "--var", f"base_url={sandbox.base_url}", *extra, cwd=profile.parent
+        "run",
+        profile,
+        "--json",
+        "--var",
+        f"base_url={sandbox.base_url}",
+        *extra,
+        cwd=profile.parent,
+        env=CREDENTIALS,
     )
     assert done.returncode in (0, 1), done.stderr
     return json.loads(done.stdout)
@@ -105,7 +124,17 @@ def run_json(profile: Path, sandbox: Sandbox, *extra: str) -> dict[str, object]:
 
 def test_imported_postman_profiles_run_against_the_sandbox(tmp_path: Path, fresh_sandbox: Sandbox) -> None:
     sandbox = fresh_sandbox
-    hookbench("import", "postman", IMPORTERS / "postman-collection.json", "-o", "out", cwd=tmp_path)
+    environment = sandbox_environment(tmp_path, sandbox)
+    hookbench(
+        "import",
+        "postman",
+        IMPORTERS / "postman-collection.json",
+        "-e",
+        environment,
+        "-o",
+        "out",
+        cwd=tmp_path,
+    )
     out = tmp_path / "out"
     shutil.copy(DATA / "attachment.txt", out / "echo" / "attachment.txt")
     email = "--var", "email=ada@example.com"
@@ -120,6 +149,8 @@ def test_imported_postman_profiles_run_against_the_sandbox(tmp_path: Path, fresh
     assert created["status"] == 201 and created["route"] == "success"
     assert str(created["variables"]["new_id"]).startswith("sub_")  # type: ignore[index]
 
+    form = echoed(out / "echo" / "form-post.toml", sandbox)
+    assert form["headers"]["Authorization"] == "Basic YWRhOnMzY3JldA=="  # type: ignore[index]
     for name, expected in [
         ("form-post", ("POST", "page_size=20", "email=ada%40example.com")),
         ("multipart-post", ("POST", "", 'name="attachment"; filename="attachment.txt"')),
@@ -129,14 +160,14 @@ def test_imported_postman_profiles_run_against_the_sandbox(tmp_path: Path, fresh
         assert (echo["method"], echo["query"]) == expected[:2] and expected[2] in echo["body"], name
 
 
-def echoed(path: Path, sandbox: Sandbox) -> dict[str, str]:
+def echoed(path: Path, sandbox: Sandbox) -> dict[str, Any]:
     """What the sandbox's /echo received from the profile at `path`."""
     from tui.core.profile import load_profile
     from tui.core.run import run_module_sync
     from tui.core.variables import Variables
 
     module = load_profile(path).module
-    variables = Variables(environ={}).with_overrides(
+    variables = Variables(environ=CREDENTIALS).with_overrides(
         {"base_url": sandbox.base_url, "email": "ada@example.com"}
     )
     result = run_module_sync(module, variables, base_dir=path.parent)
@@ -148,7 +179,10 @@ def test_dynamic_variables_are_shown_fresh_in_the_dry_run(tmp_path: Path, sandbo
     hookbench("import", "postman", IMPORTERS / "postman-collection.json", "-o", "out", cwd=tmp_path)
     profile = tmp_path / "out" / "subscribers" / "create-subscriber.toml"
     args = ("run", profile, "--dry-run", "--var", "email=a@example.com")
-    first, second = hookbench(*args, cwd=tmp_path), hookbench(*args, cwd=tmp_path)
+    first, second = (
+        hookbench(*args, cwd=tmp_path, env=CREDENTIALS),
+        hookbench(*args, cwd=tmp_path, env=CREDENTIALS),
+    )
     assert first.returncode == 0, first.stderr
     assert '"ref": "' in first.stdout and "{{$guid}}" not in first.stdout
     assert first.stdout != second.stdout  # a fresh $guid and $timestamp each time
@@ -174,15 +208,18 @@ def test_openapi_dry_run_shows_the_synthesised_body_and_parameters(tmp_path: Pat
     hookbench(
         "import", "openapi", IMPORTERS / "openapi-3.0.yaml", "-o", "api", "--tag", "subscribers", cwd=tmp_path
     )
+    keys = {"HOOKBENCH_NEWSLETTER_API_X_API_KEY": "key-123", "HOOKBENCH_NEWSLETTER_API_TOKEN": "token-456"}
     listing = hookbench(
-        "run", tmp_path / "api" / "subscribers" / "list-subscribers.toml", "--dry-run", cwd=tmp_path
+        "run", tmp_path / "api" / "subscribers" / "list-subscribers.toml", "--dry-run", cwd=tmp_path, env=keys
     )
     assert "GET http://127.0.0.1:8765/subscribers?email=ada%40example.com" in listing.stdout
     assert "X-Request-Id: 00000000-0000-4000-8000-000000000000" in listing.stdout
     create = hookbench(
-        "run", tmp_path / "api" / "subscribers" / "create-subscriber.toml", "--dry-run", cwd=tmp_path
+        "run", tmp_path / "api" / "subscribers" / "create-subscriber.toml", "--dry-run", cwd=tmp_path, env=keys
     )
     assert '"first_name": "Ada"' in create.stdout
+    assert "auth: bearer · token ••••••" in create.stdout
+    assert "key-123" not in listing.stdout and "token-456" not in create.stdout
     assert not (tmp_path / "api" / "catalogue").exists()  # --tag subscribers only
 
 
