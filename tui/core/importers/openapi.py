@@ -58,7 +58,14 @@ def load_document(data: bytes, source: str) -> Any:
 
 def import_openapi(data: bytes, *, source: str = "specification", tags: Sequence[str] = ()) -> OpenAPIImport:
     """Read a specification; `tags` keeps only the operations with one of those tags."""
-    document = load_document(data, source)
+    from tui.core.bulk import gc_paused
+
+    with gc_paused():  # a big specification is a big heap of new objects: nothing to collect yet
+        document = load_document(data, source)
+        return _translate(document, source, tags)
+
+
+def _translate(document: Any, source: str, tags: Sequence[str]) -> OpenAPIImport:
     _check(document, source)
     reader = _Reader(document, source)
     paths = document.get("paths") or {}
