@@ -1,4 +1,4 @@
-"""The saved profiles of a folder; choosing one loads it into the composer."""
+"""The saved profiles of a folder and its sub-folders (drawn as a tree); choosing one loads it."""
 
 from __future__ import annotations
 
@@ -12,9 +12,27 @@ from textual.widgets.option_list import Option
 
 from tui.app.safe import safe
 
+# Not profiles: environments, and hidden folders (.git, editors' state).
+_SKIPPED_FOLDERS = frozenset({"environments"})
+
+
+def profile_files(folder: Path) -> list[Path]:
+    """`*.toml` under `folder`, each folder's own files before its sub-folders, by name."""
+    if not folder.is_dir():
+        return []
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError:
+        return []
+    files = [p for p in entries if p.suffix == ".toml" and p.is_file()]
+    for sub in entries:
+        if sub.is_dir() and not sub.name.startswith(".") and sub.name not in _SKIPPED_FOLDERS:
+            files.extend(profile_files(sub))
+    return files
+
 
 class ProfileList(OptionList):
-    """Lists `*.toml` in a folder; posts `Chosen(path)`."""
+    """Lists the profiles under a folder, sub-folders as indented branches; posts `Chosen(path)`."""
 
     class Chosen(Message):
         def __init__(self, path: Path) -> None:
@@ -33,14 +51,25 @@ class ProfileList(OptionList):
     def reload(self, select: Path | None = None) -> None:
         """Re-read the folder (after a save), keeping `select` highlighted."""
         self.clear_options()
-        files = sorted(self.folder.glob("*.toml")) if self.folder.is_dir() else []
+        files = profile_files(self.folder)
         if not files:
             self.add_option(Option(Text(f"(no profiles in {self.folder})", style="dim"), disabled=True))
             return
-        self.add_options([Option(safe(path.stem), id=str(path)) for path in files])
+        options: list[Option] = []
+        shown: set[Path] = {Path()}
+        for path in files:
+            parts = path.relative_to(self.folder).parent.parts
+            for depth in range(len(parts)):
+                branch = Path(*parts[: depth + 1])
+                if branch not in shown:
+                    shown.add(branch)
+                    label = Text("  " * depth + "▾ ", style="dim") + safe(parts[depth] + "/")
+                    options.append(Option(label, disabled=True))
+            options.append(Option(Text("  " * len(parts)) + safe(path.stem), id=str(path)))
+        self.add_options(options)
         if select is not None:
-            for index, path in enumerate(files):
-                if path.resolve() == select.resolve():
+            for index, option in enumerate(options):
+                if option.id is not None and Path(option.id).resolve() == select.resolve():
                     self.highlighted = index
 
     @on(OptionList.OptionSelected)
