@@ -98,6 +98,16 @@ class HookbenchApp(App[None]):
         yield SystemCommand(
             "Edit body in editor", "The request body in $EDITOR (f7)", self.workbench.action_edit_body
         )
+        yield SystemCommand(
+            "Import Postman collection",
+            "A collection (v2.0/v2.1) and its environments into the profiles folder",
+            lambda: self.workbench.import_file("postman"),
+        )
+        yield SystemCommand(
+            "Import OpenAPI document",
+            "One profile per operation of an OpenAPI 3.0/3.1 document (JSON or YAML)",
+            lambda: self.workbench.import_file("openapi"),
+        )
         yield SystemCommand("Help", "Keys and dot-path notation", self.workbench.action_help)
 
     def action_copy_curl(self, reveal: bool = False) -> None:

@@ -1,32 +1,45 @@
-"""Small modal dialogs: ask for a name; what to do with unsaved changes."""
+"""Small modal dialogs: ask for a name or a path; what to do with unsaved changes; a report."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Input, Label, Static
+
+from tui.app.safe import safe
 
 
 class NamePrompt(ModalScreen[str | None]):
-    """Asks for a profile name; dismisses with the name, or None when cancelled."""
+    """Asks for one line (a profile name, a file path); dismisses with it, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, initial: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        initial: str = "",
+        *,
+        ok: str = "Save",
+        placeholder: str = "e.g. Subscriber lookup",
+        needed: str = "A name is needed.",
+    ) -> None:
         super().__init__()
         self._title = title
         self._initial = initial
+        self._ok_label = ok
+        self._placeholder = placeholder
+        self._needed = needed
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt"):
             yield Label(self._title)
-            yield Input(self._initial, placeholder="e.g. Subscriber lookup", id="prompt-input")
+            yield Input(self._initial, placeholder=self._placeholder, id="prompt-input")
             yield Label("", id="prompt-error")
             with Horizontal(classes="buttons"):
-                yield Button("Save", variant="primary", id="prompt-ok")
+                yield Button(self._ok_label, variant="primary", id="prompt-ok")
                 yield Button("Cancel", id="prompt-cancel")
 
     @on(Input.Submitted)
@@ -34,7 +47,7 @@ class NamePrompt(ModalScreen[str | None]):
     def _ok(self) -> None:
         value = self.query_one("#prompt-input", Input).value.strip()
         if not value:
-            self.query_one("#prompt-error", Label).update("A name is needed.")
+            self.query_one("#prompt-error", Label).update(self._needed)
             return
         self.dismiss(value)
 
@@ -70,3 +83,26 @@ class UnsavedChanges(ModalScreen[str]):
 
     def action_stay(self) -> None:
         self.dismiss("stay")
+
+
+class ImportReport(ModalScreen[None]):
+    """What an import wrote, skipped and moved, one line each; closed with Esc or Close."""
+
+    BINDINGS = [Binding("escape", "close", "Close")]
+
+    def __init__(self, title: str, report: str) -> None:
+        super().__init__()
+        self._title = title
+        self._report = report
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="import-report"):
+            yield Label(self._title)
+            with VerticalScroll():
+                yield Static(safe(self._report, single_line=False), id="import-report-text")
+            with Horizontal(classes="buttons"):
+                yield Button("Close", variant="primary", id="import-report-close")
+
+    @on(Button.Pressed, "#import-report-close")
+    def action_close(self) -> None:
+        self.dismiss(None)

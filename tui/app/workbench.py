@@ -562,6 +562,39 @@ class Workbench(Screen[None]):
 
     # --- saving ------------------------------------------------------------------------------
 
+    @work(exclusive=True, exit_on_error=False, group="import")
+    async def import_file(self, kind: str) -> None:
+        """Ask for a Postman collection (and environments) or an OpenAPI document, import it into
+        the profiles folder, refresh the profiles pane and show the report."""
+        import shlex
+
+        from tui.app.dialogs import ImportReport, NamePrompt
+        from tui.core.importers.saving import import_openapi_file, import_postman_files
+
+        title = {
+            "postman": "Postman collection to import (then its environment files, if any):",
+            "openapi": "OpenAPI document to import (JSON or YAML):",
+        }[kind]
+        answer = await self.app.push_screen_wait(
+            NamePrompt(title, ok="Import", placeholder="path/to/file.json", needed="A file is needed.")
+        )
+        if not answer:
+            return
+        try:
+            paths = [Path(word).expanduser() for word in shlex.split(answer)]
+            if kind == "postman":
+                imported, report = await asyncio.to_thread(
+                    import_postman_files, paths[0], paths[1:], self.folder
+                )
+            else:
+                imported, report = await asyncio.to_thread(import_openapi_file, paths[0], self.folder)
+        except (HookbenchError, OSError, ValueError, IndexError) as exc:
+            self.notify(str(exc), title="Not imported", severity="error", timeout=10)
+            return
+        self.query_one(ProfileList).reload()
+        skipped = f", {len(imported.skipped)} skipped" if imported.skipped else ""
+        self.app.push_screen(ImportReport(f"Imported {len(imported.profiles)} profiles{skipped}", report))
+
     def action_save(self) -> None:
         self.save_then(None)
 
