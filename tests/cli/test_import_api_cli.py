@@ -215,7 +215,11 @@ def test_openapi_dry_run_shows_the_synthesised_body_and_parameters(tmp_path: Pat
     assert "GET http://127.0.0.1:8765/subscribers?email=ada%40example.com" in listing.stdout
     assert "X-Request-Id: 00000000-0000-4000-8000-000000000000" in listing.stdout
     create = hookbench(
-        "run", tmp_path / "api" / "subscribers" / "create-subscriber.toml", "--dry-run", cwd=tmp_path, env=keys
+        "run",
+        tmp_path / "api" / "subscribers" / "create-subscriber.toml",
+        "--dry-run",
+        cwd=tmp_path,
+        env=keys,
     )
     assert '"first_name": "Ada"' in create.stdout
     assert "auth: bearer · token ••••••" in create.stdout
@@ -269,3 +273,22 @@ def test_an_existing_environment_refuses_the_whole_import(tmp_path: Path) -> Non
         "import", "openapi", IMPORTERS / "openapi-3.0.yaml", "-o", "api", "--force", cwd=tmp_path
     )
     assert forced.returncode == 1 and "base_url" in existing.read_text(encoding="utf-8")
+
+
+def test_a_builtin_value_sent_is_the_one_recorded_in_history(tmp_path: Path, sandbox: Sandbox) -> None:
+    profile = tmp_path / "ref.toml"
+    profile.write_text(
+        '[request]\nurl = "{{base_url}}/echo?ref={{$guid}}"\n\n'
+        '[[set_variables]]\nname = "args.ref.0"\ntarget = "sent_ref"\n',
+        encoding="utf-8",
+    )
+    history = tmp_path / "history"
+    done = hookbench(
+        "run", profile, "--json", "--var", f"base_url={sandbox.base_url}", cwd=tmp_path,
+        env={"HOOKBENCH_HISTORY_DIR": str(history)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    sent = json.loads(done.stdout)["variables"]["sent_ref"]
+    assert len(sent) == 36 and sent.count("-") == 4
+    (record,) = [p.read_text(encoding="utf-8") for p in history.rglob("*.toml")]
+    assert f"ref={sent}" in record
