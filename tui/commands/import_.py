@@ -1,6 +1,6 @@
 """`hookbench import KIND SOURCE`: turn what API vendors publish into profiles.
 
-One subcommand per kind of source (`curl` today); each reads its source with a pure importer
+One subcommand per kind of source (curl, postman, openapi); each reads its source with a pure importer
 from `tui.core.importers` and hands the result to `write_and_report`, which moves secrets to
 the profiles folder's `.env`, writes the files and prints the report. Exit 0 when everything
 was imported, 1 when some requests were skipped, 2 for input that cannot be imported
@@ -18,7 +18,6 @@ from tui.commands.common import EXIT_FAILURE_ROUTE, EXIT_SUCCESS
 
 if TYPE_CHECKING:
     from tui.core.importers import Imported
-    from tui.core.importers.writing import Written
 
 DEFAULT_FOLDER = Path("profiles")
 
@@ -27,12 +26,12 @@ def register(subparsers: Any) -> None:
     """Add `import` and its kinds to `hookbench`'s subparsers."""
     parser = subparsers.add_parser(
         "import",
-        help="import a curl command into a profile (secrets go to profiles/.env)",
+        help="import a curl command, a Postman collection or an OpenAPI document (secrets go to profiles/.env)",
         description="Import what API vendors publish. Literal secrets (Authorization, cookies, "
         "api keys) are moved to the .env beside the profiles and referenced as {{env.NAME}}.",
     )
     kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
-    for register_kind in (_register_curl,):
+    for register_kind in (_register_curl, _register_postman, _register_openapi):
         register_kind(kinds)
 
 
@@ -89,6 +88,7 @@ def run_curl(args: argparse.Namespace) -> int:
 
 def write_and_report(imported: Imported, folder: Path, args: argparse.Namespace) -> int:
     """Write the import under `folder`, print what was written and moved; the exit code."""
+    from tui.core.importers.report import format_report
     from tui.core.importers.writing import write_import
 
     written = write_import(imported, folder, keep_secrets=args.keep_secrets, overwrite=args.force)
@@ -98,28 +98,93 @@ def write_and_report(imported: Imported, folder: Path, args: argparse.Namespace)
     return EXIT_FAILURE_ROUTE if imported.skipped else EXIT_SUCCESS
 
 
-def format_report(imported: Imported, written: Written) -> str:
-    """One line per profile (with its notes), each skipped request, each secret moved, totals."""
-    lines: list[str] = []
-    for profile, path in zip(imported.profiles, written.profiles):
-        request = profile.module.request
-        lines.append(f"imported {_safe(str(path))}  ({request.method} {_safe(request.url)})")
-        lines += [f"  note: {_safe(note)}" for note in profile.notes]
-    lines += [f"skipped {_safe(skip.name)}: {_safe(skip.reason)}" for skip in imported.skipped]
-    for secret in written.secrets:
-        lines.append(f"secret moved: {_safe(secret.where)} → {{{{env.{secret.name}}}}} in {written.dotenv}")
-    count = len(written.profiles)
-    total = f"{count} profile{'s' if count != 1 else ''} imported"
-    if imported.skipped:
-        total += f", {len(imported.skipped)} skipped"
-    if written.secrets:
-        total += f", {len(written.secrets)} secret{'s' if len(written.secrets) != 1 else ''} moved to {written.dotenv}"
-    lines.append(total)
-    return "\n".join(lines)
-
-
 def _safe(text: str) -> str:
     """Outside text (the source's URLs, names, options) on one line, control characters escaped."""
     from tui.core.safe_text import safe_text
 
     return safe_text(text, single_line=True)
+
+
+# --------------------------------------------------------------------------- postman, openapi
+
+
+def _register_postman(kinds: Any) -> None:
+    """`hookbench import postman COLLECTION.json [--environment ENV.json]... [-o DIR]`."""
+    parser = kinds.add_parser(
+        "postman",
+        help="a Postman collection (v2.0, v2.1) and its environments",
+        description="Import a Postman collection: folders become sub-folders, each request a "
+        "profile; collection variables become [variables], each environment "
+        "environments/NAME.toml; test scripts that set variables become Set Variables rows.",
+    )
+    parser.add_argument("collection", type=Path, metavar="COLLECTION.json")
+    parser.add_argument(
+        "--environment",
+        "-e",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="ENV.json",
+        help="a Postman environment export (repeatable)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=DEFAULT_FOLDER,
+        metavar="DIR",
+        help=f"the profiles folder to write into (default: {DEFAULT_FOLDER})",
+    )
+    add_common_options(parser)
+    parser.set_defaults(handler=run_postman)
+
+
+def _register_openapi(kinds: Any) -> None:
+    """`hookbench import openapi SPEC.json|SPEC.yaml [-o DIR] [--tag T]...`."""
+    parser = kinds.add_parser(
+        "openapi",
+        help="an OpenAPI 3.0 or 3.1 document (JSON or YAML)",
+        description="Import an OpenAPI document: one profile per operation in a folder per tag, "
+        "an environment per server, auth from its security schemes.",
+    )
+    parser.add_argument("spec", type=Path, metavar="SPEC")
+    parser.add_argument(
+        "--tag", action="append", default=[], metavar="T", help="only operations with this tag (repeatable)"
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=DEFAULT_FOLDER,
+        metavar="DIR",
+        help=f"the profiles folder to write into (default: {DEFAULT_FOLDER})",
+    )
+    add_common_options(parser)
+    parser.set_defaults(handler=run_openapi)
+
+
+def run_postman(args: argparse.Namespace) -> int:
+    """Import the collection and environments, write them, print the report; the exit code."""
+    from tui.core.importers.saving import import_postman_files
+
+    imported, report = import_postman_files(
+        args.collection, args.environment, args.output, keep_secrets=args.keep_secrets, overwrite=args.force
+    )
+    return _finish(imported, report)
+
+
+def run_openapi(args: argparse.Namespace) -> int:
+    """Import the specification, write it, print the report; the exit code."""
+    from tui.core.importers.saving import import_openapi_file
+
+    imported, report = import_openapi_file(
+        args.spec, args.output, tags=args.tag, keep_secrets=args.keep_secrets, overwrite=args.force
+    )
+    return _finish(imported, report)
+
+
+def _finish(imported: Imported, report: str) -> int:
+    for warning in imported.warnings:
+        print(f"hookbench: warning: {_safe(warning)}", file=sys.stderr)
+    print(report)
+    return EXIT_FAILURE_ROUTE if imported.skipped else EXIT_SUCCESS
