@@ -175,3 +175,19 @@ def test_a_broken_ref_skips_the_operation_with_the_reason() -> None:
     }
     result = import_openapi(json.dumps(document).encode(), source="api.json")
     assert "points at nothing" in result.imported.skipped[0].reason
+
+
+def test_a_big_import_is_written_whole_through_the_parallel_writer(tmp_path: Path) -> None:
+    from tui.core.importers.writing import write_import
+
+    paths = {f"/items{n}": {"get": {"operationId": f"getItem{n}", "tags": ["items"]}} for n in range(40)}
+    document = {"openapi": "3.1.0", "servers": [{"url": "http://127.0.0.1:1"}], "paths": paths}
+    result = import_openapi(json.dumps(document).encode(), source="big.json")
+    written = write_import(result.imported, tmp_path)
+    assert len(written.profiles) == 40
+    assert sorted(p.name for p in (tmp_path / "items").iterdir()) == sorted(
+        f"get-item{n}.toml" for n in range(40)
+    )
+    assert 'url = "{{base_url}}/items39"' in (tmp_path / "items" / "get-item39.toml").read_text(
+        encoding="utf-8"
+    )
