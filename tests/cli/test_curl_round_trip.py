@@ -47,6 +47,12 @@ COMMANDS: dict[str, str] = {
   -d limit=3 \\
   --data-urlencode "email=jenny.rosen+test@example.com" """,
     "stripe-delete": """curl -X DELETE "$BASE/echo/api/v1/customers/cus_9s6XKzkNRiz8i3" -u sk_test_4eC39HqLyjWDarjtT1zdp7dc:""",
+    "twilio-sms": """curl -X POST "$BASE/echo/api/2010-04-01/Accounts/$TWILIO_ACCOUNT_SID/Messages.json" \\
+--data-urlencode "Body=McAvoy or Stewart? These timelines can get so confusing." \\
+--data-urlencode "From=+15017122661" \\
+--data-urlencode "To=+15558675310" \\
+-u $TWILIO_ACCOUNT_SID:$TWILIO_AUTH_TOKEN""",
+    "digest-auth": """curl --digest -u 'demo-user:demo-pass' "$BASE/auth/digest" """,
     "twilio-sms-header-auth": """curl -X POST "$BASE/echo/api/2010-04-01/Accounts/$TWILIO_ACCOUNT_SID/Messages.json" \\
 --data-urlencode "Body=Hi there & welcome, 100% free!" \\
 --data-urlencode "From=+15017122661" \\
@@ -195,7 +201,12 @@ def echo_by_hookbench(
 
 
 def comparable(echo: dict[str, Any], command: str) -> dict[str, Any]:
-    """What must agree: method, path, query, the headers that matter, the body as the server reads it."""
+    """What must agree: method, path, query, the headers that matter, the body as the server reads it.
+
+    An endpoint that checks rather than echoes (digest auth, whose header holds a fresh nonce)
+    is compared on its answer."""
+    if "headers" not in echo:
+        return echo
     headers = {name.lower(): value for name, value in echo["headers"].items()}
     sets = command.lower()
     kept = {

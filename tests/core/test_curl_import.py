@@ -15,7 +15,7 @@ from tui.core.importers.curl import default_stem, import_curl
 from tui.core.importers.secrets import SecretStore, env_prefix, move_secrets
 from tui.core.importers.shell import split_posix, split_windows
 from tui.core.importers.writing import dotenv_line, write_import
-from tui.core.model import Body, Module, Request
+from tui.core.model import Auth, Body, Module, Request
 from tui.core.profile import read_module
 from tui.core.render import render_request
 from tui.core.variables import Variables, read_env_file
@@ -201,9 +201,50 @@ def test_forms_with_files_types_and_text_from_files(tmp_path: Path) -> None:
     assert any("type=text/plain not kept" in note for note in found.profiles[0].notes)
 
 
-def test_basic_credentials() -> None:
-    request = one("curl -u ada:s3cret https://x.test").request
-    assert request.headers == (("Authorization", "Basic YWRhOnMzY3JldA=="),)
+def test_credentials_become_request_auth() -> None:
+    assert one("curl -u ada:s3:cret https://x.test").request.auth == Auth(
+        "basic", (("username", "ada"), ("password", "s3:cret"))
+    )
+    assert one("curl --digest --user ada:pw https://x.test").request.auth == Auth(
+        "digest", (("username", "ada"), ("password", "pw"))
+    )
+    assert one('curl -u "$SID:$TOKEN" https://x.test').request.auth == Auth(
+        "basic", (("username", "{{env.SID}}"), ("password", "{{env.TOKEN}}"))
+    )
+    assert one("curl --oauth2-bearer tok-1 https://x.test").request.auth == Auth(
+        "bearer", (("token", "tok-1"),)
+    )
+    alone = imported("curl -u ada https://x.test")
+    assert alone.profiles[0].module.request.auth == Auth("basic", (("username", "ada"), ("password", "")))
+    assert "curl would ask for one" in alone.profiles[0].notes[0]
+
+
+def test_auth_secrets_move_the_password_or_a_key_given_as_the_user() -> None:
+    store = SecretStore()
+    basic = Module(
+        request=Request(url="https://x.test", auth=Auth("basic", (("username", "ada"), ("password", "pw"))))
+    )
+    moved, found = move_secrets(basic, profile="p", prefix="HOOKBENCH_P", store=store)
+    assert moved.request.auth == Auth(
+        "basic", (("username", "ada"), ("password", "{{env.HOOKBENCH_P_PASSWORD}}"))
+    )
+    keyed = Module(
+        request=Request(
+            url="https://x.test", auth=Auth("basic", (("username", "sk_test_1"), ("password", "")))
+        )
+    )
+    moved, found = move_secrets(keyed, profile="p", prefix="HOOKBENCH_P", store=store)
+    assert moved.request.auth == Auth("basic", (("username", "{{env.HOOKBENCH_P_TOKEN}}"), ("password", "")))
+    assert found[0].where.startswith("basic auth username")
+    bearer = Module(request=Request(url="https://x.test", auth=Auth("bearer", (("token", "t-1"),))))
+    assert move_secrets(bearer, profile="p", prefix="HOOKBENCH_P", store=store)[0].request.auth == Auth(
+        "bearer", (("token", "{{env.HOOKBENCH_P_TOKEN_2}}"),)
+    )
+    assert store.added == {
+        "HOOKBENCH_P_PASSWORD": "pw",
+        "HOOKBENCH_P_TOKEN": "sk_test_1",
+        "HOOKBENCH_P_TOKEN_2": "t-1",
+    }
 
 
 def test_unknown_options_are_listed_and_do_not_eat_the_url() -> None:

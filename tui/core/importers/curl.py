@@ -8,7 +8,6 @@ nothing is dropped silently. The only files it reads are the ones the command it
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from urllib.parse import parse_qsl, quote_plus, urlsplit
 from tui.core.errors import BodyError, ImportSourceError
 from tui.core.importers import Imported, ImportedProfile
 from tui.core.importers.shell import split_command
-from tui.core.model import BODY_METHODS, DEFAULT_TIMEOUT, METHODS, Body, Module, Request
+from tui.core.model import BODY_METHODS, DEFAULT_TIMEOUT, METHODS, Auth, Body, Module, Request
 from tui.core.profile import file_stem_for
 from tui.core.render import MEDIA_TYPES, check_json, check_xml
 
@@ -114,6 +113,8 @@ class _Command:
     query: list[str] = field(default_factory=list)
     form: list[tuple[str, str]] = field(default_factory=list)
     user: str | None = None
+    bearer: str | None = None
+    digest: bool = False
     get: bool = False
     head: bool = False
     follow: bool = False
@@ -247,7 +248,7 @@ def _apply(command: _Command, name: str, value: str | None, written: str, source
     elif name == "user":
         command.user = text
     elif name == "oauth2-bearer":
-        command.headers.append(("Authorization", f"Bearer {text}"))
+        command.bearer = text
     elif name == "user-agent":
         command.headers.append(("User-Agent", text))
     elif name == "referer":
@@ -270,9 +271,9 @@ def _apply(command: _Command, name: str, value: str | None, written: str, source
     elif name == "compressed":
         command.notes.append("--compressed: hookbench always accepts gzip and deflate responses")
     elif name == "digest":
-        command.unknown.append(written)
+        command.digest = True
     elif name == "basic":
-        pass  # the default scheme for -u
+        command.digest = False  # the default scheme for -u; the last of the two counts
     else:  # cacert, cert, key, proxy: TLS and proxy settings
         command.unknown.append(f"{written} {_shown(text)}")
 
@@ -411,13 +412,6 @@ def _module(command: _Command) -> Module:
         command.notes.append(
             f"{method} carries no body in hookbench: the body is kept in the profile, not sent"
         )
-    if command.user is not None:
-        if "{{" in command.user:
-            command.unknown.append(
-                f"-u {_shown(command.user)} (credentials from the shell need [request.auth])"
-            )
-        else:
-            headers.append(("Authorization", _basic(command.user)))
     request = Request(
         method=method,
         url=url,
@@ -426,6 +420,7 @@ def _module(command: _Command) -> Module:
         timeout=command.timeout or DEFAULT_TIMEOUT,
         follow_redirects=command.follow,
         verify_tls=not command.insecure,
+        auth=_auth(command),
     )
     return Module(name=f"{method} {urlsplit(url).path or '/'}", request=request)
 
@@ -525,9 +520,17 @@ def _form_pairs(text: str) -> tuple[tuple[str, str], ...] | None:
     return tuple(parse_qsl(text, keep_blank_values=True))
 
 
-def _basic(user: str) -> str:
-    name, _, password = user.partition(":")
-    return "Basic " + base64.b64encode(f"{name}:{password}".encode()).decode("ascii")
+def _auth(command: _Command) -> Auth | None:
+    """`-u user:password` → basic (digest with `--digest`); `--oauth2-bearer` → bearer."""
+    if command.user is not None:
+        username, colon, password = command.user.partition(":")
+        if not colon:
+            command.notes.append("-u without a password: curl would ask for one; the password is left empty")
+        kind = "digest" if command.digest else "basic"
+        return Auth(kind, (("username", username), ("password", password)))
+    if command.bearer is not None:
+        return Auth("bearer", (("token", command.bearer),))
+    return None
 
 
 def _shown(text: str) -> str:

@@ -13,7 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
 
-from tui.core.model import Body, Module, Request
+from tui.core.auth import is_secret_key
+from tui.core.model import Auth, Body, Module, Request
 from tui.core.secrets import is_secret_header
 from tui.core.variables import ENV_PREFIX
 
@@ -77,7 +78,8 @@ def move_secrets(
     body = request.body
     if body is not None and body.content_type in ("form", "multipart"):
         body = replace(body, fields=_fields(body, swap))
-    new_request: Request = replace(request, headers=headers, url=url, body=body)
+    auth = _auth(request.auth, swap) if request.auth is not None else None
+    new_request: Request = replace(request, headers=headers, url=url, body=body, auth=auth)
     return replace(module, request=new_request), moved
 
 
@@ -123,6 +125,32 @@ def _url(url: str, swap: _Swap) -> str:
         else:
             pieces.append(piece)
     return urlunsplit(parts._replace(query="&".join(pieces)))
+
+
+_AUTH_NAMES = {"password": "PASSWORD", "token": "TOKEN", "value": "API_KEY"}
+
+
+def _auth(auth: Auth, swap: _Swap) -> Auth:
+    """Passwords, tokens, key values and client secrets; a username only when the password is
+    empty (an API key given as the user name, as `curl -u sk_test_…:` does)."""
+    keyed = auth.get("password") == "" and auth.type in ("basic", "digest")
+
+    def moved(key: str, value: str) -> str:
+        if not _literal(value) or not is_secret_key(key) or key == "client_id":
+            return value
+        if key == "username" and not keyed:
+            return value
+        what = "TOKEN" if key == "username" else _AUTH_NAMES.get(key, _suffix(key))
+        where = f"{auth.type} auth {key}" + (
+            " (the password is empty: the user name is the key)" if key == "username" else ""
+        )
+        return swap(value, what, where)
+
+    return replace(
+        auth,
+        values=tuple((key, moved(key, value)) for key, value in auth.values),
+        params=tuple((key, moved(f"params.{key}", value)) for key, value in auth.params),
+    )
 
 
 def _fields(body: Body, swap: _Swap) -> tuple[tuple[str, str], ...]:
