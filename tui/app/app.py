@@ -108,6 +108,11 @@ class HookbenchApp(App[None]):
             "One profile per operation of an OpenAPI 3.0/3.1 document (JSON or YAML)",
             lambda: self.workbench.import_file("openapi"),
         )
+        yield SystemCommand(
+            "Import curl",
+            "Paste a curl command: it becomes a profile in the profiles folder (secrets to .env)",
+            self.workbench.action_import_curl,
+        )
         yield SystemCommand("Help", "Keys and dot-path notation", self.workbench.action_help)
 
     def action_copy_curl(self, reveal: bool = False) -> None:

@@ -1,4 +1,4 @@
-"""Small modal dialogs: ask for a name or a path; what to do with unsaved changes; a report."""
+"""Small modal dialogs: ask for a name, a path or a text; what to do with unsaved changes; a report."""
 
 from __future__ import annotations
 
@@ -105,4 +105,44 @@ class ImportReport(ModalScreen[None]):
 
     @on(Button.Pressed, "#import-report-close")
     def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class TextPrompt(ModalScreen[str | None]):
+    """Asks for a piece of text that may span lines (a curl command copied from docs);
+    dismisses with it, or None when cancelled. ctrl+s or the button accepts (Enter is a newline)."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "accept", "Import", priority=True),
+    ]
+
+    def __init__(self, title: str, accept: str) -> None:
+        super().__init__()
+        self._title = title
+        self._accept = accept
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import TextArea
+
+        with Vertical(id="prompt", classes="text-prompt"):
+            yield Label(self._title)
+            yield TextArea(id="prompt-text", soft_wrap=True)
+            yield Label("", id="prompt-error")
+            with Horizontal(classes="buttons"):
+                yield Button(f"{self._accept} (ctrl+s)", variant="primary", id="prompt-ok")
+                yield Button("Cancel", id="prompt-cancel")
+
+    @on(Button.Pressed, "#prompt-ok")
+    def action_accept(self) -> None:
+        from textual.widgets import TextArea
+
+        value = self.query_one("#prompt-text", TextArea).text.strip()
+        if not value:
+            self.query_one("#prompt-error", Label).update("Paste the command first.")
+            return
+        self.dismiss(value)
+
+    @on(Button.Pressed, "#prompt-cancel")
+    def action_cancel(self) -> None:
         self.dismiss(None)

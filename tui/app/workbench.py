@@ -289,6 +289,79 @@ class Workbench(Screen[None]):
         if await self._may_leave(f"Open {path.stem}?", "Open"):
             await self.open_profile(path)
 
+    # --- importing curl ---------------------------------------------------------------------
+
+    @on(UrlBar.CurlPasted)
+    def _curl_pasted(self, event: UrlBar.CurlPasted) -> None:
+        self._take_pasted_curl(event.text)
+
+    @work(exclusive=True, exit_on_error=False, group="switch")
+    async def _take_pasted_curl(self, text: str) -> None:
+        """The pasted command becomes this module's request (rows, routes and name stay); its
+        secrets go to the folder's .env at once, so the module can never be saved with them."""
+        from tui.core.importers.curl import import_curl
+        from tui.core.importers.report import secret_lines
+        from tui.core.importers.writing import stash_secrets
+
+        try:
+            imported = import_curl(text, source_dir=self.folder)
+        except HookbenchError as exc:
+            self.notify(
+                str(exc), title="Not a curl command hookbench can import", severity="error", timeout=10
+            )
+            return
+        if not await self._may_leave("Replace its request with the pasted curl command?", "Replace"):
+            return
+        found = imported.profiles[0]
+        stem = self.profile.path.stem if self.profile else found.path.stem
+        try:
+            module, written, values = await asyncio.to_thread(stash_secrets, found.module, self.folder, stem)
+        except HookbenchError as exc:
+            self.notify(str(exc), title="Not imported", severity="error", timeout=10)
+            return
+        self._add_env_values(values)
+        base = self.saved_module
+        name = base.name if self.profile else module.name
+        await self._load_module(replace(base, name=name, request=module.request), self.profile)
+        self.saved_module = base  # the pasted request is an unsaved edit
+        report = [*found.notes, *imported.warnings, *secret_lines(written)]
+        self.notify(
+            "\n".join(report) or "Nothing was left out.", title="Imported the curl command", timeout=10
+        )
+
+    @work(exclusive=True, exit_on_error=False, group="switch")
+    async def action_import_curl(self) -> None:
+        """Palette: paste a curl command; it is written as a new profile and opened."""
+        from tui.app.dialogs import TextPrompt
+        from tui.core.importers.curl import import_curl
+        from tui.core.importers.report import format_report
+        from tui.core.importers.writing import unused_paths, write_import
+        from tui.core.variables import read_env_file
+
+        text = await self.app.push_screen_wait(TextPrompt("Paste a curl command:", "Import"))
+        if not text:
+            return
+        try:
+            imported = unused_paths(import_curl(text, source_dir=self.folder), self.folder)
+            written = await asyncio.to_thread(write_import, imported, self.folder)
+            known = await asyncio.to_thread(read_env_file, written.dotenv) if written.dotenv else {}
+        except HookbenchError as exc:
+            self.notify(str(exc), title="Not imported", severity="error", timeout=10)
+            return
+        self._add_env_values({secret.name: known[secret.name] for secret in written.secrets})
+        path = written.profiles[0]
+        self.query_one(ProfileList).reload(select=path)
+        self.notify(
+            "\n".join([format_report(imported, written), *imported.warnings]), title="Imported", timeout=12
+        )
+        if await self._may_leave(f"Open {path.stem}?", "Open"):
+            await self.open_profile(path)
+
+    def _add_env_values(self, values: dict[str, str]) -> None:
+        """Secrets an import just wrote to the .env: the app read that file at start."""
+        if values:
+            self.variables = replace(self.variables, env_file={**self.variables.env_file, **values})
+
     # --- sending ----------------------------------------------------------------------------
 
     @on(UrlBar.SendPressed)

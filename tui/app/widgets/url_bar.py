@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Input, Select
 
+from tui.core.importers.curl import looks_like_curl
 from tui.core.model import METHODS
 
 
+class UrlInput(Input):
+    """The URL field. A pasted curl command goes up whole (an Input keeps only a paste's first
+    line, and a command copied from docs spans many) as `UrlBar.CurlPasted`."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if looks_like_curl(event.text):
+            event.prevent_default()  # Input's own paste handler would insert the first line
+            event.stop()
+            self.post_message(UrlBar.CurlPasted(event.text))
+
+
 class UrlBar(Horizontal):
-    """Posts `SendPressed` from the button or Enter in the URL; `MethodChanged` on a new method."""
+    """Posts `SendPressed` from the button or Enter in the URL; `MethodChanged` on a new method;
+    `CurlPasted` when a curl command is pasted (or typed and entered) into the URL."""
 
     class SendPressed(Message):
         """The user asked to send."""
+
+    class CurlPasted(Message):
+        """A curl command arrived in the URL field: the workbench turns it into the module."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
 
     class UrlChanged(Message):
         """The URL was edited."""
@@ -32,7 +52,12 @@ class UrlBar(Horizontal):
     def compose(self) -> ComposeResult:
         method, url = self._initial
         yield Select([(m, m) for m in METHODS], value=method, allow_blank=False, id="method", compact=True)
-        yield Input(url, placeholder="https://… — {{variables}} allowed", id="url", compact=True)
+        yield UrlInput(
+            url,
+            placeholder="https://… — {{variables}} allowed, or paste a curl command",
+            id="url",
+            compact=True,
+        )
         yield Button("Send ⏎", id="send", variant="primary", compact=True)
 
     @property
@@ -60,4 +85,7 @@ class UrlBar(Horizontal):
     @on(Input.Submitted, "#url")
     def _send(self, event: Button.Pressed | Input.Submitted) -> None:
         event.stop()
-        self.post_message(self.SendPressed())
+        if looks_like_curl(self.url):
+            self.post_message(self.CurlPasted(self.url))
+        else:
+            self.post_message(self.SendPressed())

@@ -147,6 +147,11 @@ def import_curl(text: str, *, source_dir: Path) -> Imported:
     return Imported(profiles=(ImportedProfile(path, module, tuple(notes)),), warnings=tuple(warnings))
 
 
+def looks_like_curl(text: str) -> bool:
+    """Whether pasted text is a curl command rather than a URL (`curl …`, `$ curl …`, `curl.exe …`)."""
+    return re.match(r"\s*(?:[$>%]\s+)?curl(?:\.exe)?\s", text, re.IGNORECASE) is not None
+
+
 def default_stem(method: str, url: str) -> str:
     """A file stem from the request: `POST https://api.stripe.com/v1/charges` → `stripe-post-v1-charges`."""
     parts = urlsplit(url)

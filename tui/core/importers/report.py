@@ -19,16 +19,24 @@ def format_report(imported: Imported, written: Written) -> str:
         lines.append(f"imported {_safe(str(path))}  ({request.method} {_safe(request.url)})")
         lines += [f"  note: {_safe(note)}" for note in profile.notes]
     lines += [f"skipped {_safe(skip.name)}: {_safe(skip.reason)}" for skip in imported.skipped]
-    for secret in written.secrets:
-        lines.append(f"secret moved: {_safe(secret.where)} → {{{{env.{secret.name}}}}} in {written.dotenv}")
+    lines += secret_lines(written)
     count = len(written.profiles)
     total = f"{count} profile{'s' if count != 1 else ''} imported"
     if imported.skipped:
         total += f", {len(imported.skipped)} skipped"
     if written.secrets:
-        total += f", {len(written.secrets)} secret{'s' if len(written.secrets) != 1 else ''} moved to {written.dotenv}"
+        many = "s" if len(written.secrets) != 1 else ""
+        total += f", {len(written.secrets)} secret{many} moved to {_safe(str(written.dotenv))}"
     lines.append(total)
     return "\n".join(lines)
+
+
+def secret_lines(written: Written) -> list[str]:
+    """`secret moved: header Authorization → {{env.NAME}} in profiles/.env`, one per secret."""
+    return [
+        f"secret moved: {_safe(secret.where)} → {{{{env.{secret.name}}}}} in {_safe(str(written.dotenv))}"
+        for secret in written.secrets
+    ]
 
 
 def _safe(text: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from tui.core.errors import ProfileError
 from tui.core.files import atomic_write_text
@@ -61,10 +61,7 @@ def write_import(
     try:
         for target in targets:
             target.parent.mkdir(parents=True, exist_ok=True)
-        if store.added:
-            _add_to_dotenv(dotenv, store.added)
-        if moved:
-            _ignore_dotenv(folder)
+        _store_secrets(folder, store, moved)
     except OSError as exc:
         raise ProfileError(f"{folder}: cannot write: {exc.strerror or exc}") from exc
     _save_all(save_profile, list(zip(targets, modules)))
@@ -83,6 +80,46 @@ def _save_all(save: Callable[[Path, Module], object], pairs: list[tuple[Path, Mo
     with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
         for future in [pool.submit(save, target, module) for target, module in pairs]:
             future.result()  # the first error (a ProfileError naming the file) is raised here
+
+
+def unused_paths(imported: Imported, folder: Path) -> Imported:
+    """`imported` with each profile that would replace a file renamed `stem-2`, `stem-3`…"""
+    taken: set[PurePosixPath] = set()
+    profiles = []
+    for profile in imported.profiles:
+        path, number = profile.path, 2
+        while path in taken or (Path(folder) / Path(*path.parts)).exists():
+            path = profile.path.with_name(f"{profile.path.stem}-{number}{profile.path.suffix}")
+            number += 1
+        taken.add(path)
+        profiles.append(replace(profile, path=path))
+    return replace(imported, profiles=tuple(profiles))
+
+
+def stash_secrets(module: Module, folder: Path, stem: str) -> tuple[Module, Written, dict[str, str]]:
+    """Move `module`'s literal secrets to `folder`'s `.env` now (a module pasted into the
+    workbench is saved later, and must never be saved with them); the values moved, by name,
+    for the variables of the running app."""
+    from tui.core.variables import read_env_file
+
+    dotenv = Path(folder) / DOTENV
+    store = SecretStore(existing=read_env_file(dotenv) if dotenv.is_file() else {})
+    module, moved = move_secrets(module, profile=stem, prefix=env_prefix(stem), store=store)
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        _store_secrets(Path(folder), store, moved)
+    except OSError as exc:
+        raise ProfileError(f"{folder}: cannot write: {exc.strerror or exc}") from exc
+    known = {**store.existing, **store.added}
+    values = {secret.name: known[secret.name] for secret in moved}
+    return module, Written(profiles=(), secrets=tuple(moved), dotenv=dotenv if moved else None), values
+
+
+def _store_secrets(folder: Path, store: SecretStore, moved: list[MovedSecret]) -> None:
+    if store.added:
+        _add_to_dotenv(folder / DOTENV, store.added)
+    if moved:
+        _ignore_dotenv(folder)
 
 
 def place_files(profile: ImportedProfile, source_dir: Path, folder: Path) -> ImportedProfile:
