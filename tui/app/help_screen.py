@@ -20,7 +20,8 @@ HELP = """\
 | **ctrl+b** | show / hide the profiles pane |
 | **f2** | show / hide the request pane (more room for the response) |
 | **f3** / **f4** | next request tab (Headers, Auth, Body, Options, Placeholders) / next response tab (Tree, Raw, Headers, Set Variables, Diff, Flow) |
-| **ctrl+p** | command palette: copy as curl (masked or not), map against this response, help, theme, quit |
+| **ctrl+p** | command palette: copy as curl (`{{env.*}}` as `"$NAME"`, or with secrets), import curl, map against this response, help, theme, quit |
+| paste `curl …` in the URL | the command becomes the request (asks first over unsaved edits) |
 | **ctrl+l** | focus the URL |
 | **ctrl+t** | focus the response tree |
 | **f1** | this help |
