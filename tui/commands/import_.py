@@ -90,6 +90,7 @@ def write_and_report(imported: Imported, folder: Path, args: argparse.Namespace)
     """Write the import under `folder`, print what was written and moved; the exit code."""
     from tui.core.importers.report import format_report
     from tui.core.importers.writing import write_import
+
     written = write_import(imported, folder, keep_secrets=args.keep_secrets, overwrite=args.force)
     for warning in imported.warnings:
         print(f"hookbench: warning: {_safe(warning)}", file=sys.stderr)
