@@ -88,6 +88,21 @@ def save_profile(path: Path, module: Module, document: TOMLDocument | None = Non
     Keys the module does not model, comments and layout of `document` are kept.
     Returns the document that was written, for the next save.
     """
+    text, doc = profile_text(module, document)
+    try:
+        atomic_write_text(Path(path), text)
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    except UnicodeError as exc:
+        raise ProfileError(f"{path!r}: cannot write: {exc}") from exc
+    return doc
+
+
+def profile_text(module: Module, document: TOMLDocument | None = None) -> tuple[str, TOMLDocument]:
+    """The text `save_profile` writes for `module`, and the document it came from.
+
+    `document` is edited in place (pass a copy to leave it alone); None starts a fresh one.
+    """
     import tomlkit
 
     from tui.core.profile_writer import apply_module
@@ -96,15 +111,7 @@ def save_profile(path: Path, module: Module, document: TOMLDocument | None = Non
     fresh = "request" not in doc  # written from scratch: hookbench owns the layout
     apply_module(doc, module)
     text = tomlkit.dumps(doc)
-    if fresh:
-        text = _space_tables(text)
-    try:
-        atomic_write_text(Path(path), text)
-    except OSError as exc:
-        raise ProfileError(f"{path}: cannot write: {exc.strerror or exc}") from exc
-    except UnicodeError as exc:
-        raise ProfileError(f"{path!r}: cannot write: {exc}") from exc
-    return doc
+    return (_space_tables(text) if fresh else text), doc
 
 
 def _space_tables(text: str) -> str:
