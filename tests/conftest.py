@@ -54,6 +54,13 @@ def _history_in_a_temp_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator
         os.environ["HOOKBENCH_HISTORY_DIR"] = previous
 
 
+@pytest.fixture(autouse=True)
+def _state_in_a_temp_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Recovery copies and crash reports of each test in its own temp folder: a copy one test
+    leaves must not make the next test's app ask "Recover unsaved changes?"."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+
+
 @pytest.fixture
 def isolated_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """History and XDG state in this test's temp folder (subprocesses inherit it)."""

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import os
+import signal
+from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -15,6 +19,7 @@ from textual.screen import Screen
 
 from tui.app import upstream
 from tui.app.dialogs import UnsavedChanges
+from tui.app.safety_net import INPUTS_KEPT, describe_input, exit_line, versions
 from tui.app.workbench import Workbench
 from tui.core.errors import HookbenchError
 from tui.core.safe_text import safe_text
@@ -49,6 +54,8 @@ class HookbenchApp(App[None]):
         self.profile_path = profile_path
         self.variables = variables or Variables()
         self._clients: Clients | None = None
+        self._inputs: deque[str] = deque(maxlen=INPUTS_KEPT)  # for a crash report
+        self.exit_message: str | None = None  # the safety net's one line (`tui.commands.app` prints it)
 
     def get_default_screen(self) -> Screen[None]:
         """The workbench is the app's first screen (no blank screen drawn before it)."""
@@ -57,6 +64,56 @@ class HookbenchApp(App[None]):
     def on_mount(self) -> None:
         # After the first screen is drawn: an import in a thread still holds the GIL.
         self.set_timer(0.5, lambda: self.run_worker(_warm_up_http, thread=True, exit_on_error=False))
+        if not self.is_headless:  # a dropped SSH link (SIGHUP) or a kill: restore the terminal, keep the copy
+            loop = asyncio.get_running_loop()
+            for number in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(number, self._stop_on_signal, number)
+
+    def _stop_on_signal(self, number: int) -> None:
+        self._keep_copy()
+        self.exit(return_code=128 + number)
+
+    def _keep_copy(self) -> Path | None:
+        """Write the pending recovery copy now; its path (None: nothing unsaved, or no workbench)."""
+        try:
+            return self.workbench.recovery.flush()
+        except Exception:  # noqa: BLE001 - stopping anyway: the last copy written stands
+            return None
+
+    async def on_event(self, event: events.Event) -> None:
+        described = describe_input(event)
+        if described is not None:
+            self._inputs.append(described)
+        await super().on_event(event)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """The safety net (overrides Textual's): a crash report, the recovery copy, one line on exit.
+
+        Textual's own handler prints a traceback with local variables, which may hold secrets.
+        """
+        if self._exception is not None:  # a second error while stopping: the first one is reported
+            self._return_code = 1
+            self._close_messages_no_wait()
+            return
+        from tui.core.crash import module_secrets, write_crash_report
+
+        copy = self._keep_copy()
+        report: Path | None = None
+        problem = ""
+        try:
+            secrets = module_secrets(self.workbench.collect())
+        except Exception:  # noqa: BLE001 - the widgets may be what broke
+            secrets = set()
+        try:
+            report = write_crash_report(error, versions=versions(), inputs=self._inputs, secrets=secrets)
+        except OSError as exc:
+            problem = f" (and the crash report could not be written: {exc})"
+        self._return_code = 1
+        self._exception = error  # Pilot (run_test) re-raises it for the tests
+        self._exception_event.set()
+        self.exit_message = exit_line(report, copy, problem)  # printed once the terminal is restored
+        self.bell()
+        self._close_messages_no_wait()
 
     @property
     def clients(self) -> Clients:
@@ -168,6 +225,7 @@ class HookbenchApp(App[None]):
 
         def decided(choice: str | None) -> None:
             if choice == "proceed":
+                workbench.recovery.discard()
                 self.exit()
             elif choice == "save":
                 workbench.save_then(self.exit)

@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
+from tui.app.recovery import RecoveryKeeper, offer
 from tui.app.widgets.auth_editor import AuthEditor
 from tui.app.widgets.body_editor import BodyEditor
 from tui.app.widgets.composer import Composer
@@ -52,6 +53,7 @@ from tui.core.variables import Variables
 if TYPE_CHECKING:
     from tui.app.widgets.flow_view import FlowView
     from tui.core.flows import StepResult
+    from tui.core.recovery import RecoveryCopy
     from tui.core.send import Clients
 
 
@@ -107,6 +109,7 @@ class Workbench(Screen[None]):
         self.composer = Composer(self.module.request, id="composer")
         self.history = History.for_profiles(folder)
         self._history_lock = threading.Lock()
+        self.recovery = RecoveryKeeper(self, folder)
 
     def compose(self) -> ComposeResult:
         module = self.module
@@ -147,6 +150,24 @@ class Workbench(Screen[None]):
         if self._load_error:
             self.notify(self._load_error, title="Cannot open profile", severity="error", timeout=10)
         self.call_after_refresh(self._refresh_derived)
+        self._offer_recovery(self.recovery.waiting())
+
+    @work(exclusive=True, exit_on_error=False, group="switch")
+    async def _offer_recovery(self, copy: RecoveryCopy | None) -> None:
+        """A copy an earlier session left: Recover (the default) or Discard."""
+        if copy is not None:
+            await offer(self, copy)
+
+    @on(ProfileList.RecoveryChosen)
+    @work(exclusive=True, exit_on_error=False, group="switch")
+    async def _recovery_chosen(self, event: ProfileList.RecoveryChosen) -> None:
+        copy = self.recovery.store.read(event.path)
+        if (
+            copy is not None
+            and copy.path != self.recovery.written
+            and await self._may_leave("Recover?", "Recover")
+        ):
+            await offer(self, copy)
 
     @on(TabbedContent.TabActivated, "#response-tabs")
     async def _response_tab(self, event: TabbedContent.TabActivated) -> None:
@@ -180,13 +201,17 @@ class Workbench(Screen[None]):
         except HookbenchError as exc:
             self.notify(str(exc), title="Cannot open profile", severity="error", timeout=10)
             return False
-        await self._load_module(profile.module, profile)
+        await self.load_module(profile.module, profile)
         return True
 
-    async def _load_module(self, module: Module, profile: Profile | None) -> None:
+    async def load_module(
+        self, module: Module, profile: Profile | None, *, saved: Module | None = None
+    ) -> None:
+        """Replace the module (unsaved changes were dealt with); `saved`: what it differs from."""
         self.workers.cancel_group(self, "send")  # a reply to the old module must not land on the new
+        self.recovery.discard()
         self.profile = profile
-        self.module = self.saved_module = module
+        self.module, self.saved_module = module, saved or module
         await self.composer.load(module.request)
         (await part(self, SetVariablesPanel)).load(module.set_variables, module.failure_variable)
         self.result = None
@@ -230,7 +255,9 @@ class Workbench(Screen[None]):
             module, readable = self.module, False
         await self._show_placeholders(module)
         self._show_live_values(module)
-        self._show_title(module, unsaved=not readable or module != self.saved_module)
+        unsaved = not readable or module != self.saved_module
+        self._show_title(module, unsaved=unsaved)
+        self.recovery.edited(unsaved)
 
     async def _show_placeholders(self, module: Module) -> None:
         names = names_in(*module.request.template_texts())
@@ -286,8 +313,10 @@ class Workbench(Screen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="switch")
     async def _open_chosen(self, path: Path) -> None:
-        if await self._may_leave(f"Open {path.stem}?", "Open"):
-            await self.open_profile(path)
+        if await self._may_leave(f"Open {path.stem}?", "Open") and await self.open_profile(path):
+            copy = self.recovery.waiting()
+            if copy is not None:
+                await offer(self, copy)
 
     # --- importing curl ---------------------------------------------------------------------
 
@@ -506,7 +535,7 @@ class Workbench(Screen[None]):
             return
         if not await self._may_leave("Replace it with the history record?", "Replace"):
             return
-        await self._load_module(module, None)
+        await self.load_module(module, None)
         self._origin_profile = origin or None
         if replay:
             self.action_send()
@@ -707,6 +736,7 @@ class Workbench(Screen[None]):
             return False
         self.profile = Profile(path=path, module=module, _document=document)
         self.module = self.saved_module = module
+        self.recovery.discard()
         self.query_one(ProfileList).reload(select=path)
         self._show_title(module, unsaved=False)
         if self.query_one("#response-tabs", TabbedContent).active == "tab-flow":

@@ -6,6 +6,7 @@ Registering them imports nothing of the app; Textual is imported only when one o
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
             start = folder / "subscriber-lookup.toml"
             app = HookbenchApp(folder, profile_path=start if start.is_file() else None, variables=variables)
             app.run()
+        if app.exit_message:
+            print(app.exit_message, file=sys.stderr)
         print(f"hookbench demo: the profiles you saw are in {folder}")
         return app.return_code or 0
     if args.command == "open":
@@ -81,4 +84,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         app = HookbenchApp(args.profiles or Path("profiles"))
     app.run()
+    if app.exit_message:  # the safety net caught an error: where its report and the copy are
+        print(app.exit_message, file=sys.stderr)
     return app.return_code or 0  # a crash must not look like success to a wrapper script

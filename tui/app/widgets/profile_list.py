@@ -11,6 +11,9 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui.app.safe import safe
+from tui.core.recovery import RecoveryStore
+
+_COPY = "recovery:"  # option ids of never-saved modules' recovery copies
 
 # Not profiles: environments, and hidden folders (.git, editors' state).
 _SKIPPED_FOLDERS = frozenset({"environments"})
@@ -32,9 +35,17 @@ def profile_files(folder: Path) -> list[Path]:
 
 
 class ProfileList(OptionList):
-    """Lists the profiles under a folder, sub-folders as indented branches; posts `Chosen(path)`."""
+    """Lists the profiles under a folder, sub-folders as indented branches, then never-saved
+    modules kept as recovery copies; posts `Chosen(path)` or `RecoveryChosen(copy path)`."""
 
     class Chosen(Message):
+        def __init__(self, path: Path) -> None:
+            super().__init__()
+            self.path = path
+
+    class RecoveryChosen(Message):
+        """A never-saved module's recovery copy was chosen."""
+
         def __init__(self, path: Path) -> None:
             super().__init__()
             self.path = path
@@ -54,7 +65,6 @@ class ProfileList(OptionList):
         files = profile_files(self.folder)
         if not files:
             self.add_option(Option(Text(f"(no profiles in {self.folder})", style="dim"), disabled=True))
-            return
         options: list[Option] = []
         shown: set[Path] = {Path()}
         for path in files:
@@ -66,6 +76,12 @@ class ProfileList(OptionList):
                     label = Text("  " * depth + "▾ ", style="dim") + safe(parts[depth] + "/")
                     options.append(Option(label, disabled=True))
             options.append(Option(Text("  " * len(parts)) + safe(path.stem), id=str(path)))
+        options.extend(
+            Option(
+                Text(f"● unsaved {copy.name} ({copy.local_time()})", style="italic"), id=f"{_COPY}{copy.path}"
+            )
+            for copy in RecoveryStore(self.folder).unsaved_new()
+        )
         self.add_options(options)
         if select is not None:
             for index, option in enumerate(options):
@@ -75,5 +91,7 @@ class ProfileList(OptionList):
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id:
+        if event.option.id and event.option.id.startswith(_COPY):
+            self.post_message(self.RecoveryChosen(Path(event.option.id.removeprefix(_COPY))))
+        elif event.option.id:
             self.post_message(self.Chosen(Path(event.option.id)))
