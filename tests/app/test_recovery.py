@@ -129,7 +129,8 @@ async def test_a_never_saved_module_is_offered_from_the_profiles_pane(make_app, 
         url = first.workbench.query_one("#url", Input)
         url.value = ""
         await pilot.press(*"{{base_url}}/brand-new")
-        await until(pilot, lambda: copies(folder))
+        store = RecoveryStore(folder)
+        await until(pilot, lambda: [c.load().request.url for c in store.all()] == ["{{base_url}}/brand-new"])
     second = make_app(folder)
     async with second.run_test(size=(120, 40)) as pilot:
         # the folder's newest copy is offered at start; decide later

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -26,8 +26,8 @@ from tui.core.model import Module, Request
 from tui.core.profile import load_profile
 from tui.core.recovery import RecoveryCopy, RecoveryStore
 
-if TYPE_CHECKING:
-    from tui.app.workbench import Workbench
+# `Workbench` below is the workbench screen, typed Any: it imports this module (no cycle).
+Workbench = Any
 
 DELAY = 0.5  # seconds from an edit to its copy on disk
 
