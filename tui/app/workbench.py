@@ -351,7 +351,7 @@ class Workbench(Screen[None]):
         self._add_env_values(values)
         base = self.saved_module
         name = base.name if self.profile else module.name
-        await self._load_module(replace(base, name=name, request=module.request), self.profile)
+        await self.load_module(replace(base, name=name, request=module.request), self.profile)
         self.saved_module = base  # the pasted request is an unsaved edit
         report = [*found.notes, *imported.warnings, *secret_lines(written)]
         self.notify(
