@@ -56,7 +56,7 @@ def test_url_headers_and_json_body_are_rendered() -> None:
         ("Content-Type", "application/json"),
     )
     assert json.loads(request.content or b"") == {"email": "ada@example.com", "n": 7}
-    assert (request.timeout, request.follow_redirects, request.verify_tls) == (4.0, False, False)
+    assert (request.timeout, request.follow_redirects, request.connection.verify) == (4.0, False, False)
     assert request.secrets == frozenset()
 
 

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from tui.core.connection import Connection
 from tui.core.errors import HookbenchError, SendError
 from tui.core.render import RenderedRequest
 from tui.core.send import USER_AGENT, Clients, describe_transport_error, send
@@ -191,7 +192,7 @@ async def test_self_signed_certificate_is_a_tls_failure(httpbin_secure, clients:
 
 
 async def test_verification_off_accepts_the_certificate(httpbin_secure, clients: Clients) -> None:
-    exchange = await send(get(f"{httpbin_secure.url}/get", verify_tls=False), clients)
+    exchange = await send(get(f"{httpbin_secure.url}/get", connection=Connection(verify=False)), clients)
     assert exchange.status == 200
 
 

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, quote_plus, urlencode
 
 from tui.core.auth import RenderedAuth, client_in_body, token_form
 from tui.core.errors import TemplateError
-from tui.core.model import Module
+from tui.core.model import SYSTEM_TRUST, Module
 from tui.core.render import RenderedRequest, render_request
 from tui.core.secrets import mask_header, mask_text
 from tui.core.variables import ENV_PREFIX, Variables
@@ -79,7 +79,11 @@ def to_curl(request: RenderedRequest, *, references: tuple[str, ...] = (), mask_
         return _quoted(text, references, secrets, header if mask_secrets else None)
 
     parts = ["curl"]
-    implied = "POST" if request.content is not None or request.fields or request.attachments else "GET"
+    implied = (
+        "POST"
+        if request.content is not None or request.file is not None or request.fields or request.attachments
+        else "GET"
+    )
     if request.method == "HEAD":
         parts.append("-I")
     elif request.method != implied:
@@ -103,6 +107,8 @@ def to_curl(request: RenderedRequest, *, references: tuple[str, ...] = (), mask_
                 parts += ["--data-urlencode", arg(f"{quote_plus(name)}={value}")]
         else:
             parts += ["--data-binary", arg(text)]
+    if request.file is not None:
+        parts += ["--data-binary", arg(f"@{request.file}")]
     for name, value in request.fields:
         plain = not value.startswith(("@", "<")) and ";" not in value and not _REFERENCE.search(value)
         parts += ["-F" if plain else "--form-string", arg(f"{name}={value}")]
@@ -110,8 +116,18 @@ def to_curl(request: RenderedRequest, *, references: tuple[str, ...] = (), mask_
         parts += ["-F", arg(f"{attachment.field}=@{attachment.path};type={attachment.media_type}")]
     if request.follow_redirects:
         parts.append("-L")
-    if not request.verify_tls:
+    connection = request.connection
+    if connection.verify is False:
         parts.append("-k")
+    elif isinstance(connection.verify, str) and connection.verify != SYSTEM_TRUST:
+        parts += ["--cacert", arg(connection.verify)]
+    if connection.client_cert:
+        password = f":{connection.client_key_password}" if connection.client_key_password else ""
+        parts += ["--cert", arg(connection.client_cert + password)]
+    if connection.client_key:
+        parts += ["--key", arg(connection.client_key)]
+    if connection.proxy:
+        parts += ["--proxy", arg(connection.proxy)]
     parts += ["--max-time", f"{request.timeout:g}"]
     return prefix + " ".join(parts)
 

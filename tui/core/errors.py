@@ -40,6 +40,11 @@ class ProgramError(HookbenchError):
     """The person's own program ($PAGER, $EDITOR) is missing, cannot run, or failed."""
 
 
+class SettingsError(HookbenchError):
+    """An environment, TLS or proxy setting is unusable: an unknown environment, a certificate
+    or CA file that cannot be read, a proxy that is not a URL."""
+
+
 class SendError(HookbenchError):
     """The exchange did not complete: timeout, refused, TLS, DNS, dropped connection.
 

@@ -21,6 +21,9 @@ class Exchange:
     url: str
     redirects: int = 0
     auth_secrets: frozenset[str] = frozenset()  # credentials the auth flow put on the wire
+    timings_ms: tuple[tuple[str, float | None], ...] = ()
+    request_headers: tuple[tuple[str, str], ...] = ()
+    """The headers of the last request as it went out, with what the client added (cookies)."""
 
     def header(self, name: str) -> str | None:
         """A response header's value, matched case-insensitively."""

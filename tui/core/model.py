@@ -12,17 +12,37 @@ from tui.core.catalogue import published_name
 
 METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "HEAD", "DELETE")
 BODY_METHODS: frozenset[str] = frozenset({"POST", "PUT", "PATCH"})
-CONTENT_TYPES: tuple[str, ...] = ("json", "xml", "form", "multipart")
+CONTENT_TYPES: tuple[str, ...] = ("json", "xml", "form", "multipart", "text", "file", "graphql")
+TEXT_BODIES: frozenset[str] = frozenset({"json", "xml", "text"})
+FIELD_BODIES: frozenset[str] = frozenset({"form", "multipart"})
+SYSTEM_TRUST = "system"
 DEFAULT_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
 class Body:
-    """A request body: raw text for json/xml, ordered fields for form/multipart."""
+    """A request body. Which attributes count depends on `content_type`:
+
+    `text` for json, xml and text; `fields` for form and multipart; `file` (a path relative
+    to the profile) for file; `query` and `variables` (JSON text) for graphql.
+    """
 
     content_type: str = "json"
     text: str = ""
     fields: tuple[tuple[str, str], ...] = ()
+    file: str = ""
+    query: str = ""
+    variables: str = ""
+
+    def template_texts(self) -> list[str]:
+        """The texts of this body that rendering fills."""
+        if self.content_type in TEXT_BODIES:
+            return [self.text]
+        if self.content_type == "file":
+            return [self.file]
+        if self.content_type == "graphql":
+            return [self.query, self.variables]
+        return [value for _, value in self.fields]
 
 
 @dataclass(frozen=True)
@@ -54,9 +74,13 @@ class Request:
     log_response_body: bool = True
     success_statuses: tuple[int, ...] | None = None
     follow_redirects: bool = True
-    verify_tls: bool = True
+    verify_tls: bool | str = True
     fail_on_missing: bool = False
     auth: Auth | None = None
+    client_cert: str = ""
+    client_key: str = ""
+    client_key_password: str = ""
+    proxy: str = ""
 
     def is_success_status(self, status: int) -> bool:
         """2xx unless the profile lists its own success statuses."""
@@ -70,16 +94,16 @@ class Request:
         return self.method in BODY_METHODS and self.body is not None
 
     def template_texts(self) -> list[str]:
-        """Every text that rendering fills: URL, header names and values, the body that is sent."""
+        """Every text that rendering fills: URL, headers, the body that is sent, TLS and proxy."""
         texts = [self.url, *(part for pair in self.headers for part in pair)]
         if self.sends_body and self.body is not None:
-            if self.body.content_type in ("json", "xml"):
-                texts.append(self.body.text)
-            else:
-                texts.extend(value for _, value in self.body.fields)
+            texts.extend(self.body.template_texts())
         if self.auth is not None:
             texts.extend(value for _, value in (*self.auth.values, *self.auth.params))
-        return texts
+        texts += [self.client_cert, self.client_key, self.client_key_password, self.proxy]
+        if isinstance(self.verify_tls, str):
+            texts.append(self.verify_tls)
+        return [text for text in texts if text]
 
 
 @dataclass(frozen=True)

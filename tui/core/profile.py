@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from tui.core.auth import parse_auth
 from tui.core.catalogue import target_problem
+from tui.core.checks import FREE, Checker, Schema, kind_of
 from tui.core.errors import ProfileError
 from tui.core.files import atomic_write_text
 from tui.core.model import CONTENT_TYPES, METHODS, Body, Module, Request, SetVariable
-from tui.core.names import control_problem, shown
-from tui.core.toml_lines import line_of
 
 if TYPE_CHECKING:
     from tomlkit import TOMLDocument
@@ -36,6 +35,7 @@ class Profile:
     path: Path
     module: Module
     text: str = ""
+    warnings: tuple[str, ...] = ()
     _document: TOMLDocument | None = field(default=None, repr=False)
 
     @property
@@ -79,7 +79,8 @@ def load_profile(path: Path) -> Profile:
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"{path}: invalid TOML: {exc}") from exc
     module = module_from_data(data, source=str(path), text=text, default_name=Path(path).stem)
-    return Profile(path=Path(path), module=module, text=text)
+    warnings = unknown_key_warnings(data, source=str(path), text=text)
+    return Profile(path=Path(path), module=module, text=text, warnings=warnings)
 
 
 def save_profile(path: Path, module: Module, document: TOMLDocument | None = None) -> TOMLDocument:
@@ -127,69 +128,39 @@ def _space_tables(text: str) -> str:
 
 # --- validation -------------------------------------------------------------------------
 
-
-class _Checker:
-    """Validates one profile's data, naming the file, the key and (where found) the line."""
-
-    def __init__(self, source: str, text: str) -> None:
-        self.source = source
-        self.lines = text.split("\n")  # TOML's lines: not split at form feeds or U+2028
-
-    def fail(self, key: str, message: str) -> ProfileError:
-        line = line_of(self.lines, key)
-        where = f" (line {line})" if line else ""
-        return ProfileError(f"{self.source}: {shown(key)}: {message}{where}")
-
-    def name(self, name: str, dotted: str) -> str:
-        """`name` when it is one line of printable text; a ProfileError at `dotted` when not."""
-        problem = control_problem(name)
-        if problem:
-            raise self.fail(dotted, problem)
-        return name
-
-    def table(self, data: Mapping[str, Any], key: str, dotted: str) -> Mapping[str, Any]:
-        value = data.get(key, {})
-        if not isinstance(value, Mapping):
-            raise self.fail(dotted, f"must be a table, not {_kind(value)}")
-        return value
-
-    def string(
-        self, data: Mapping[str, Any], key: str, dotted: str, default: str | None = None
-    ) -> str | None:
-        value = data.get(key, default)
-        if value is not None and not isinstance(value, str):
-            raise self.fail(dotted, f"must be a string, not {_kind(value)}")
-        return value
-
-    def boolean(self, data: Mapping[str, Any], key: str, dotted: str, default: bool) -> bool:
-        value = data.get(key, default)
-        if not isinstance(value, bool):
-            raise self.fail(dotted, f"must be true or false, not {_kind(value)}")
-        return value
-
-    def string_table(self, data: Mapping[str, Any], key: str, dotted: str) -> tuple[tuple[str, str], ...]:
-        table = self.table(data, key, dotted)
-        pairs = []
-        for name, value in table.items():
-            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-                raise self.fail(f"{dotted}.{name}", f"must be a string, not {_kind(value)}")
-            pairs.append((self.name(str(name), f"{dotted}.{name}"), str(value)))
-        return tuple(pairs)
+PROFILE_KEYS: Schema = {
+    "name": None,
+    "description": None,
+    "request": {
+        **dict.fromkeys(
+            (
+                "method url timeout log_request_body log_response_body success_statuses follow_redirects"
+                " verify_tls fail_on_missing client_cert client_key client_key_password proxy"
+            ).split()
+        ),
+        "headers": FREE,
+        "body": {**dict.fromkeys("content_type text file query variables".split()), "fields": FREE},
+    },
+    "set_variables": [dict.fromkeys(("name", "type", "target"))],
+    "on_failure": dict.fromkeys(("variable", "value")),
+    "routes": dict.fromkeys(("success", "failure", "expect")),
+    "variables": FREE,
+}
+"""Every key a profile may hold; others are kept on save but named in a warning."""
 
 
-def _kind(value: object) -> str:
-    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "an array"}
-    for kind, name in names.items():
-        if isinstance(value, kind):
-            return name
-    return "a table" if isinstance(value, Mapping) else type(value).__name__
+def unknown_key_warnings(data: Mapping[str, Any], *, source: str, text: str = "") -> tuple[str, ...]:
+    """One warning per key hookbench does not know, with its line and the nearest known key."""
+    check = Checker(source, text)
+    check.unknown_keys(data, PROFILE_KEYS)
+    return tuple(check.warnings)
 
 
 def module_from_data(
     data: Mapping[str, Any], *, source: str, text: str = "", default_name: str = "Untitled"
 ) -> Module:
     """Validate parsed TOML into a Module; every problem is a ProfileError naming its key."""
-    check = _Checker(source, text)
+    check = Checker(source, text)
     request = _request(check, check.table(data, "request", "request"))
     rows = _set_variables(check, data.get("set_variables", []))
     on_failure = check.table(data, "on_failure", "on_failure")
@@ -207,17 +178,17 @@ def module_from_data(
         route_success=_optional_name(check, routes, "success", "routes.success"),
         route_failure=_optional_name(check, routes, "failure", "routes.failure"),
         expect=expect,
-        variables=_flatten_variables(check, check.table(data, "variables", "variables"), "variables"),
+        variables=check.flat_values(check.table(data, "variables", "variables"), "variables"),
     )
 
 
-def _optional_name(check: _Checker, data: Mapping[str, Any], key: str, dotted: str) -> str | None:
+def _optional_name(check: Checker, data: Mapping[str, Any], key: str, dotted: str) -> str | None:
     """A string naming something (a variable, a profile): one line of printable text, if given."""
     value = check.string(data, key, dotted)
     return check.name(value, dotted) if value is not None else None
 
 
-def _request(check: _Checker, data: Mapping[str, Any]) -> Request:
+def _request(check: Checker, data: Mapping[str, Any]) -> Request:
     method = check.string(data, "method", "request.method", "GET") or "GET"
     if method.upper() not in METHODS:
         raise check.fail("request.method", f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
@@ -244,17 +215,34 @@ def _request(check: _Checker, data: Mapping[str, Any]) -> Request:
         log_response_body=check.boolean(data, "log_response_body", "request.log_response_body", True),
         success_statuses=statuses,
         follow_redirects=check.boolean(data, "follow_redirects", "request.follow_redirects", True),
-        verify_tls=check.boolean(data, "verify_tls", "request.verify_tls", True),
+        verify_tls=_verify_tls(check, data.get("verify_tls", True)),
         fail_on_missing=check.boolean(data, "fail_on_missing", "request.fail_on_missing", False),
         auth=parse_auth(data["auth"], fail=check.fail) if "auth" in data else None,
+        client_cert=check.string(data, "client_cert", "request.client_cert", "") or "",
+        client_key=check.string(data, "client_key", "request.client_key", "") or "",
+        client_key_password=check.string(data, "client_key_password", "request.client_key_password", "")
+        or "",
+        proxy=check.string(data, "proxy", "request.proxy", "") or "",
     )
 
 
-def _body(check: _Checker, data: object) -> Body | None:
+def _verify_tls(check: Checker, value: object) -> bool | str:
+    """true, false, "system" (the operating system's trust store) or a CA bundle path."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    raise check.fail(
+        "request.verify_tls",
+        f'must be true, false, "system" or the path of a CA bundle, not {kind_of(value) if not isinstance(value, str) else "an empty string"}',
+    )
+
+
+def _body(check: Checker, data: object) -> Body | None:
     if data is None:
         return None
     if not isinstance(data, Mapping):
-        raise check.fail("request.body", f"must be a table, not {_kind(data)}")
+        raise check.fail("request.body", f"must be a table, not {kind_of(data)}")
     content_type = check.string(data, "content_type", "request.body.content_type", "json") or "json"
     if content_type not in CONTENT_TYPES:
         raise check.fail(
@@ -265,17 +253,20 @@ def _body(check: _Checker, data: object) -> Body | None:
         content_type=content_type,
         text=check.string(data, "text", "request.body.text", "") or "",
         fields=check.string_table(data, "fields", "request.body.fields"),
+        file=check.string(data, "file", "request.body.file", "") or "",
+        query=check.string(data, "query", "request.body.query", "") or "",
+        variables=check.string(data, "variables", "request.body.variables", "") or "",
     )
 
 
-def _set_variables(check: _Checker, rows: object) -> tuple[SetVariable, ...]:
+def _set_variables(check: Checker, rows: object) -> tuple[SetVariable, ...]:
     if not isinstance(rows, list):
         raise check.fail("set_variables", "must be an array of tables ([[set_variables]])")
     result = []
     for index, row in enumerate(rows):
         key = f"set_variables[{index}]"
         if not isinstance(row, Mapping):
-            raise check.fail(key, f"must be a table, not {_kind(row)}")
+            raise check.fail(key, f"must be a table, not {kind_of(row)}")
         name = check.string(row, "name", f"{key}.name")
         if not name:
             raise check.fail(f"{key}.name", "is missing; give the dot path to read, e.g. users.0.title")
@@ -288,21 +279,3 @@ def _set_variables(check: _Checker, rows: object) -> tuple[SetVariable, ...]:
             raise check.fail(f"{key}.type" if "type" in problem[:12] else f"{key}.target", problem)
         result.append(SetVariable(name=name, type=kind, target=target))
     return tuple(result)
-
-
-def _flatten_variables(
-    check: _Checker, table: Mapping[str, Any], dotted: str, prefix: str = ""
-) -> tuple[tuple[str, str], ...]:
-    """`[variables]` may nest (`[variables.source] email = …`): flatten to `source.email`."""
-    pairs: list[tuple[str, str]] = []
-    for name, value in table.items():
-        full = f"{prefix}{check.name(name, f'{dotted}.{name}')}"
-        if isinstance(value, Mapping):
-            pairs.extend(_flatten_variables(check, value, f"{dotted}.{name}", f"{full}."))
-        elif isinstance(value, bool):
-            pairs.append((full, "true" if value else "false"))
-        elif isinstance(value, (str, int, float)):
-            pairs.append((full, str(value)))
-        else:
-            raise check.fail(f"{dotted}.{name}", f"must be a string or number, not {_kind(value)}")
-    return tuple(pairs)

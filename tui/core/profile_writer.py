@@ -55,13 +55,16 @@ def _apply_request(table: Container, request: Request) -> None:
         "success_statuses",
         list(request.success_statuses) if request.success_statuses is not None else None,
     )
-    for key, value, default in (
+    switches: tuple[tuple[str, bool | str, bool], ...] = (
         ("follow_redirects", request.follow_redirects, True),
         ("verify_tls", request.verify_tls, True),
         ("fail_on_missing", request.fail_on_missing, False),
-    ):
-        if key in table or value != default:
-            _put(table, key, value)
+    )
+    for key, setting, default in switches:
+        if key in table or setting != default:
+            _put(table, key, setting)
+    for key in ("client_cert", "client_key", "client_key_password", "proxy"):
+        _put_optional(table, key, getattr(request, key) or None)
     if request.headers or "headers" in table:
         _sync_pairs(_table(table, "headers"), request.headers)
     if request.auth is not None or "auth" in table:
@@ -77,6 +80,13 @@ def _apply_request(table: Container, request: Request) -> None:
             body["text"] = tomlkit.string(request.body.text, multiline="\n" in request.body.text)
     if request.body.fields or "fields" in body:
         _sync_pairs(_table(body, "fields"), request.body.fields)
+    _put_optional(body, "file", request.body.file or None)
+    for key in ("query", "variables"):
+        text = getattr(request.body, key)
+        if not text:
+            _put_optional(body, key, None)
+        elif _plain(body.get(key)) != text:
+            body[key] = tomlkit.string(text, multiline="\n" in text)
 
 
 def _apply_auth(request: Container, auth: Auth | None) -> None:

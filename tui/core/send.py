@@ -12,14 +12,19 @@ import contextlib
 import socket
 import ssl
 import time
+from collections.abc import AsyncIterator
+from http.cookiejar import CookieJar
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
 
+from tui.core.connection import Connection, ssl_context
 from tui.core.errors import SendError
 from tui.core.exchange import DEFAULT_MAX_BODY, Exchange
 from tui.core.render import RenderedRequest
+from tui.core.timings import TimingTrace
 
 if TYPE_CHECKING:
     from tui.core.auth_flows import Recording
@@ -29,14 +34,18 @@ USER_AGENT = "hookbench/0.1"
 
 
 class Clients:
-    """One long-lived httpx.AsyncClient per TLS-verification setting, created on first use.
+    """One long-lived httpx.AsyncClient per connection setting (trust, client certificate,
+    proxy), created on first use, all sharing one cookie jar: a login's Set-Cookie reaches
+    the next request to that host, whichever setting it uses.
 
-    Proxies and certificates from the environment apply as httpx users expect (trust_env).
-    OAuth2 tokens live as long as the clients (and across processes, in the state folder).
+    Without a `proxy` setting, HTTP(S)_PROXY / NO_PROXY and SSL_CERT_FILE apply as httpx
+    users expect (trust_env). OAuth2 tokens live as long as the clients (and across
+    processes, in the state folder).
     """
 
     def __init__(self, *, tokens: TokenCache | None = None) -> None:
-        self._clients: dict[bool, httpx.AsyncClient] = {}
+        self._clients: dict[Connection, httpx.AsyncClient] = {}
+        self.cookies = CookieJar()
         self._tokens = tokens
 
     @property
@@ -47,12 +56,17 @@ class Clients:
             self._tokens = TokenCache()
         return self._tokens
 
-    def get(self, *, verify: bool) -> httpx.AsyncClient:
-        if verify not in self._clients:
-            self._clients[verify] = httpx.AsyncClient(
-                verify=verify, headers={"User-Agent": USER_AGENT}, timeout=None
+    def get(self, connection: Connection) -> httpx.AsyncClient:
+        """The client for `connection`; SendError when its certificates cannot be loaded."""
+        if connection not in self._clients:
+            self._clients[connection] = httpx.AsyncClient(
+                verify=ssl_context(connection),
+                proxy=connection.proxy or None,
+                cookies=self.cookies,
+                headers={"User-Agent": USER_AGENT},
+                timeout=None,
             )
-        return self._clients[verify]
+        return self._clients[connection]
 
     async def aclose(self) -> None:
         for client in self._clients.values():
@@ -64,7 +78,7 @@ async def send(
     request: RenderedRequest, clients: Clients, *, max_body_bytes: int = DEFAULT_MAX_BODY
 ) -> Exchange:
     """Send `request` and read its response; raises SendError with a readable reason."""
-    client = clients.get(verify=request.verify_tls)
+    client = clients.get(request.connection)
     auth = None
     if request.auth is not None:
         from tui.core.auth_flows import build_auth
@@ -78,6 +92,8 @@ async def send(
         raise SendError(f"timeout after {_seconds(request.timeout)}") from exc
     except (httpx.HTTPError, OSError) as exc:  # ssl.SSLError is an OSError
         raise SendError(_failure_reason(exc, request)) from exc
+    except (httpx.InvalidURL, OverflowError) as exc:  # what rendering's URL check did not catch
+        raise SendError(f"invalid URL {request.url!r}: {exc}") from exc
 
 
 def _failure_reason(exc: BaseException, request: RenderedRequest) -> str:
@@ -107,13 +123,21 @@ async def _exchange(
     started: float,
     auth: Recording | None = None,
 ) -> Exchange:
+    trace = TimingTrace()
+    headers = list(request.headers)
+    content: bytes | AsyncIterator[bytes] | None = request.content
+    if request.file is not None:
+        content = _stream_file(request.file)
+        if not any(name.lower() == "content-length" for name, _ in headers):
+            headers.append(("Content-Length", str(request.file.stat().st_size)))
     built = client.build_request(
         request.method,
         request.url,
-        headers=list(request.headers),
-        content=request.content,
+        headers=headers,
+        content=content,
         files=_parts(request) or None,
         timeout=httpx.Timeout(request.timeout),
+        extensions={"trace": trace},
     )
     response = await client.send(
         built, stream=True, follow_redirects=request.follow_redirects, auth=auth or httpx.USE_CLIENT_DEFAULT
@@ -142,7 +166,16 @@ async def _exchange(
         url=str(response.url),
         redirects=sum(1 for hop in response.history if hop.is_redirect),  # not auth round trips
         auth_secrets=frozenset(auth.sent) if auth is not None else frozenset(),
+        timings_ms=trace.finish(),
+        request_headers=tuple(response.request.headers.multi_items()),
     )
+
+
+async def _stream_file(path: Path, chunk_size: int = 64 * 1024) -> AsyncIterator[bytes]:
+    """A file body read in chunks as it is sent, never whole in memory."""
+    with path.open("rb") as handle:
+        while chunk := await asyncio.to_thread(handle.read, chunk_size):
+            yield chunk
 
 
 def _is_binary_encoding(response: httpx.Response) -> bool:

@@ -1,22 +1,25 @@
 """Where `{{placeholder}}` values come from, lowest to highest precedence:
 
-profile `[variables]` → `--vars-file` → values published by earlier steps → `--env-file`
-(for `env.*`) → the process environment (for `env.*`) → `--var NAME=VALUE`.
+profile `[variables]` → environment `[variables]` → `--vars-file` → values published by
+earlier steps → `.env` files (for `env.*`: `profiles/.env`, the environment's `dotenv`, then
+`--env-file`) → the process environment (for `env.*`) → `--var NAME=VALUE`.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import TemplateError
 from tui.core.names import control_problem, shown
 from tui.core.toml_lines import line_of
+
+if TYPE_CHECKING:
+    from tui.core.environments import Environment
 
 ENV_PREFIX = "env."
 
@@ -26,6 +29,7 @@ class Variables:
     """An immutable chain of value sources; `lookup` answers one placeholder name."""
 
     defaults: Mapping[str, str] = field(default_factory=dict)
+    environment: Mapping[str, str] = field(default_factory=dict)
     vars_file: Mapping[str, str] = field(default_factory=dict)
     published: Mapping[str, str] = field(default_factory=dict)
     env_file: Mapping[str, str] = field(default_factory=dict)
@@ -42,7 +46,7 @@ class Variables:
                 return self.environ[key]
             if key in self.env_file:
                 return self.env_file[key]
-        for layer in (self.published, self.vars_file, self.defaults):
+        for layer in (self.published, self.vars_file, self.environment, self.defaults):
             if name in layer:
                 return layer[name]
         return None
@@ -110,47 +114,61 @@ def as_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-_ENV_LINE = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*?)\s*")
+def read_env_file(path: Path, what: str = "--env-file") -> dict[str, str]:
+    """A `.env` file read with python-dotenv: `NAME=value`, `export`, quotes, `#` comments.
 
-
-_QUOTED = re.compile(r"""(["'])(.*?)(?<!\\)\1\s*(?:#.*)?""")
-
-
-def _env_value(raw: str) -> str:
-    """`"a b" # note` → `a b`; `plain # note` → `plain`; `\\n` and `\\"` unescaped in double quotes."""
-    quoted = _QUOTED.fullmatch(raw)
-    if quoted is None:
-        return re.sub(r"\s+#.*", "", raw)
-    quote, value = quoted.groups()
-    if quote == '"':
-        value = value.replace("\\n", "\n").replace('\\"', '"')
-    return value
-
-
-def read_env_file(path: Path) -> dict[str, str]:
-    """A `.env` file: `NAME=value` lines, optional `export`, quotes and `#` comments.
-
-    Lines end at `\\n` (or `\\r\\n`) only, as in an editor: a stray `\\r`, form feed or other
-    control character inside a line is part of it, so a name holding one is refused.
+    Values are taken as written (no `${VAR}` expansion: a secret may hold a `$`); a line that
+    is not an assignment, or a name holding a control character (a stray `\r` included: lines
+    end at `\n` or `\r\n` only, as in an editor), is an error naming `what`, the file and the line.
     """
+    import io
+
+    from dotenv.parser import parse_stream
+
+    label = f"{what} {path}".strip()
     try:
         text = Path(path).read_bytes().decode("utf-8")  # no newline translation: a lone \r stays
     except OSError as exc:
-        raise TemplateError(f"--env-file {path}: cannot read: {exc.strerror or exc}") from exc
+        raise TemplateError(f"{label}: cannot read: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
-        raise TemplateError(f"--env-file {path}: not a UTF-8 text file ({exc.reason})") from exc
+        raise TemplateError(f"{label}: not a UTF-8 text file ({exc.reason})") from exc
     values: dict[str, str] = {}
-    for number, line in enumerate(text.split("\n"), start=1):
-        line = line.removesuffix("\r")
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        name_part = line.partition("=")[0].strip(" \t").removeprefix("export").strip(" \t")
-        problem = control_problem(name_part)
+    for binding in parse_stream(io.StringIO(text)):
+        if not binding.error and binding.key is None:
+            continue  # a comment or a blank line
+        statement = binding.original.string.lstrip("\n")  # may start with the blank lines before it
+        line = binding.original.line + binding.original.string.count("\n") - statement.count("\n")
+        first = statement.split("\n", 1)[0].removesuffix("\r") if "\n" in statement else statement
+        name = first.partition("=")[0].strip(" \t").removeprefix("export").strip(" \t")
+        problem = control_problem(binding.key or "") or control_problem(name)
         if problem:
-            raise TemplateError(f"--env-file {path}: line {number}: {problem}")
-        match = _ENV_LINE.fullmatch(line)
-        if match is None:
-            raise TemplateError(f"--env-file {path}: line {number}: expected NAME=value")
-        name, value = match.groups()
-        values[name] = _env_value(value)
+            raise TemplateError(f"{label}: line {line}: {problem}")
+        if binding.error or binding.key is None or binding.value is None:
+            raise TemplateError(f"{label}: line {line}: expected NAME=value")
+        values[binding.key] = binding.value
     return values
+
+
+def build_variables(
+    folder: Path | None,
+    *,
+    environment: Environment | None = None,
+    vars_file: Path | None = None,
+    env_file: Path | None = None,
+    assignments: Iterable[str] = (),
+) -> Variables:
+    """The chain for a profiles folder: its `.env` (read when present), the environment's
+    variables and dotenv, then what the command line gave."""
+    dotenvs: dict[str, str] = {}
+    if folder is not None and (Path(folder) / ".env").is_file():
+        dotenvs.update(read_env_file(Path(folder) / ".env", ""))
+    if environment is not None and environment.dotenv is not None:
+        dotenvs.update(read_env_file(environment.dotenv, f"environment {environment.name!r}: dotenv"))
+    if env_file is not None:
+        dotenvs.update(read_env_file(env_file))
+    return Variables(
+        environment=dict(environment.variables) if environment is not None else {},
+        vars_file=read_vars_file(vars_file) if vars_file else {},
+        env_file=dotenvs,
+        overrides=dict(parse_assignment(item) for item in assignments),
+    )

@@ -1,0 +1,118 @@
+"""Environments: `environments/NAME.toml` in a profiles folder, so one profile can target
+staging or production without being edited.
+
+An environment holds `[variables]` (above the profile's own), an optional `dotenv` file of
+secrets for `{{env.*}}`, an optional `[auth]` default for profiles without one, an optional
+`proxy`, and `protected = true` for production-like targets: there, anything but GET and
+HEAD needs a confirmation (`--yes` headless, a question in the workbench).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tui.core.checks import FREE, Checker, Schema
+from tui.core.errors import SettingsError
+
+ENV_VARIABLE = "HOOKBENCH_ENV"
+FOLDER = "environments"
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+ENVIRONMENT_KEYS: Schema = {"variables": FREE, "dotenv": None, "auth": FREE, "proxy": None, "protected": None}
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+@dataclass(frozen=True)
+class Environment:
+    """One environment file, validated. `dotenv` is resolved against the profiles folder."""
+
+    name: str
+    path: Path
+    variables: tuple[tuple[str, str], ...] = ()
+    dotenv: Path | None = None
+    auth: Mapping[str, Any] | None = field(default=None, compare=False)
+    proxy: str = ""
+    protected: bool = False
+    warnings: tuple[str, ...] = ()
+
+
+def environment_names(folder: Path) -> list[str]:
+    """The environments of a profiles folder, sorted (empty when it has none)."""
+    try:
+        return sorted(p.stem for p in (Path(folder) / FOLDER).glob("*.toml") if _NAME.match(p.stem))
+    except OSError:
+        return []
+
+
+def chosen_name(name: str | None, environ: Mapping[str, str] | None = None) -> str | None:
+    """`--env NAME` if given, else `$HOOKBENCH_ENV`, else None (no environment)."""
+    if name:
+        return name
+    return (os.environ if environ is None else environ).get(ENV_VARIABLE) or None
+
+
+def load_environment(folder: Path, name: str) -> Environment:
+    """Read `folder/environments/NAME.toml`; SettingsError names the file, key and line."""
+    if not _NAME.match(name):
+        raise SettingsError(f"environment {name!r}: a name is letters, digits, '.', '_' and '-'")
+    path = Path(folder) / FOLDER / f"{name}.toml"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        available = environment_names(folder)
+        known = f"; available: {', '.join(available)}" if available else f"; {Path(folder) / FOLDER} has none"
+        raise SettingsError(f"environment {name!r}: no such file {path}{known}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: invalid TOML: {exc}") from exc
+    return environment_from_data(data, name=name, path=path, folder=Path(folder), text=text)
+
+
+def environment_from_data(
+    data: Mapping[str, Any], *, name: str, path: Path, folder: Path, text: str = ""
+) -> Environment:
+    """Validate an environment file's parsed data."""
+    check = Checker(str(path), text, error=SettingsError)
+    check.unknown_keys(data, ENVIRONMENT_KEYS)
+    dotenv = check.string(data, "dotenv", "dotenv")
+    auth = data.get("auth")
+    if auth is not None and not isinstance(auth, Mapping):
+        raise check.fail("auth", "must be a table ([auth])")
+    return Environment(
+        name=name,
+        path=path,
+        variables=check.flat_values(check.table(data, "variables", "variables"), "variables"),
+        dotenv=(folder / dotenv) if dotenv else None,
+        auth=auth,
+        proxy=check.string(data, "proxy", "proxy", "") or "",
+        protected=check.boolean(data, "protected", "protected", False),
+        warnings=tuple(check.warnings),
+    )
+
+
+def guard_protected(environment: Environment | None, requests: Iterable[tuple[str, str]]) -> None:
+    """Refuse sending anything but GET/HEAD in a protected environment.
+
+    `requests` are (method, what) pairs, `what` naming the profile for the message.
+    The caller decides whether a confirmation (`--yes`) lets them through.
+    """
+    if environment is None or not environment.protected:
+        return
+    unsafe = [f"{method} {what}" for method, what in requests if method.upper() not in SAFE_METHODS]
+    if unsafe:
+        raise ProtectedError(
+            f"environment {environment.name!r} is protected: not sending {', '.join(unsafe)} "
+            "without confirmation (add --yes to send it)"
+        )
+
+
+class ProtectedError(SettingsError):
+    """A request that changes things was about to go to a protected environment unconfirmed."""

@@ -1,0 +1,60 @@
+"""Where the time of an exchange went, from httpcore's trace events.
+
+Phases: `connect` (TCP), `tls` (handshake), `send` (request headers and body written),
+`wait` (until the response headers arrived: the server's thinking time) and `receive`
+(the body). A phase that did not happen — a reused connection, plain http — is 0. Across
+redirects each phase is the sum over the requests.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+PHASES: tuple[str, ...] = ("connect", "tls", "send", "wait", "receive")
+LABELS = {"connect": "connect", "tls": "TLS", "send": "send", "wait": "wait", "receive": "receive"}
+_STARTS = {
+    "connect_tcp": "connect",
+    "start_tls": "tls",
+    "send_request_headers": "send",
+    "receive_response_headers": "wait",
+    "receive_response_body": "receive",
+}
+_ENDS = {
+    "connect_tcp": "connect",
+    "start_tls": "tls",
+    "send_request_body": "send",
+    "receive_response_headers": "wait",
+    "receive_response_body": "receive",
+}
+
+
+class TimingTrace:
+    """An httpcore `trace` extension that adds up the time spent in each phase."""
+
+    def __init__(self) -> None:
+        self._started: dict[str, float] = {}
+        self._spent = dict.fromkeys(PHASES, 0.0)
+
+    async def __call__(self, event: str, info: dict[str, Any]) -> None:
+        now = time.perf_counter()
+        step, _, state = event.partition(".")[2].rpartition(".")
+        if state == "started" and step in _STARTS:
+            self._started[_STARTS[step]] = now
+        elif state == "complete" and step in _ENDS:
+            self._close(_ENDS[step], now)
+
+    def _close(self, phase: str, now: float) -> None:
+        started = self._started.pop(phase, None)
+        if started is not None:
+            self._spent[phase] += now - started
+
+    def finish(self) -> tuple[tuple[str, float], ...]:
+        """The phases in order, in ms; a body read that stopped early ends now."""
+        self._close("receive", time.perf_counter())
+        return tuple((phase, round(self._spent[phase] * 1000, 3)) for phase in PHASES)
+
+
+def timings_text(timings: tuple[tuple[str, float], ...]) -> str:
+    """`connect 1 ms · TLS 4 ms · send 0 ms · wait 12 ms · receive 1 ms`."""
+    return " · ".join(f"{LABELS.get(phase, phase)} {ms:.0f} ms" for phase, ms in timings)
