@@ -9,9 +9,11 @@ from __future__ import annotations
 import base64
 import contextlib
 import copy
+import hashlib
 import itertools
 import json
 import re
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -21,6 +23,7 @@ from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from functools import partial
+from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, parse_qsl, unquote, urlsplit
@@ -91,6 +94,7 @@ class SandboxState:
     emails_sent: list[_Json]
     drift: bool
     """When on, /users and /subscribers answer in a changed shape, as a vendor's new release might."""
+    sessions: set[str]
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
@@ -104,6 +108,7 @@ class SandboxState:
             self.subscribers = {s["id"]: copy.deepcopy(s) for s in _INITIAL_SUBSCRIBERS}
             self.emails_sent = []
             self.drift = False
+            self.sessions = set()
             self._ids = itertools.count(len(self.subscribers) + 1)
 
     def find(self, email: str | None) -> list[_Json]:
@@ -457,6 +462,29 @@ def _auth_api_key(request: _Request) -> _Response:
     if request.arg("api_key") == DEMO_API_KEY:
         return _json(200, {"authenticated": "api_key", "in": "query"})
     raise _ApiError(401, f"send 'X-API-Key: {DEMO_API_KEY}' or '?api_key={DEMO_API_KEY}'")
+def _open_session(request: _Request) -> _Response:
+    """A login: the session cookie a later request must carry (flows share a cookie jar)."""
+    token = f"sess-{secrets.token_hex(8)}"
+    with request.state.lock:
+        request.state.sessions.add(token)
+    return _json(200, {"session": "open"}, {"Set-Cookie": f"session={token}; Path=/; HttpOnly"})
+
+
+def _check_session(request: _Request) -> _Response:
+    cookies = SimpleCookie(request.headers.get("Cookie", ""))
+    token = cookies["session"].value if "session" in cookies else ""
+    with request.state.lock:
+        known = token in request.state.sessions
+    if not known:
+        raise _ApiError(401, "no valid session cookie: POST /session first")
+    return _json(200, {"session": "valid"})
+
+
+def _echo_raw(request: _Request) -> _Response:
+    """The request body back byte for byte, with its Content-Type and its SHA-256."""
+    content_type = request.headers.get("Content-Type") or "application/octet-stream"
+    digest = hashlib.sha256(request.body).hexdigest()
+    return _Response(200, request.body, content_type, {"X-Body-SHA256": digest})
 
 
 def _admin_reset(request: _Request) -> _Response:
@@ -737,6 +765,9 @@ _ROUTES: tuple[tuple[str, str, _Endpoint], ...] = (
     (_ANY, r"/echo", _echo),
     (_ANY, r"/echo/api/.*", _echo),  # any path under it: for requests imported from API docs
     ("GET", r"/records", _records),
+    (_ANY, r"/echo/raw", _echo_raw),
+    ("POST", r"/session", _open_session),
+    ("GET", r"/session", _check_session),
     (_ANY, r"/fault/delay", _delay),
     (_ANY, r"/fault/drip", _drip),
     (_ANY, r"/fault/drop", _drop),

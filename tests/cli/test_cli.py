@@ -61,7 +61,8 @@ def test_run_prints_status_route_and_variables(sandbox: Sandbox) -> None:
     assert done.stderr == ""
     lines = done.stdout.splitlines()
     assert re.fullmatch(rf"200 OK · \d+ ms · \d+ B · GET {re.escape(sandbox.base_url)}/users", lines[0])
-    assert lines[1:] == ["route: SUCCESS — 200 OK", "variables:", '  title  = "Ms"']
+    assert re.fullmatch(r"timings: connect \d+ ms · send \d+ ms · wait \d+ ms · receive \d+ ms", lines[1])
+    assert lines[2:] == ["route: SUCCESS — 200 OK", "variables:", '  title  = "Ms"']
 
 
 def test_run_json_is_one_parseable_object(sandbox: Sandbox) -> None:
@@ -70,7 +71,11 @@ def test_run_json_is_one_parseable_object(sandbox: Sandbox) -> None:
     )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert set(result) == {"route", "status", "reason", "elapsed_ms", "variables"}
+    assert set(result) == {"route", "status", "reason", "elapsed_ms", "timings_ms", "variables"}
+    timings = result["timings_ms"]
+    assert list(timings) == ["connect", "tls", "send", "wait", "receive"]
+    assert timings["tls"] is None  # plain http: no handshake
+    assert all(timings[phase] >= 0 for phase in ("connect", "send", "wait", "receive"))
     assert (result["route"], result["status"], result["reason"]) == ("success", 200, "200 OK")
     assert isinstance(result["elapsed_ms"], float) and result["elapsed_ms"] > 0
     assert result["variables"] == {
@@ -103,8 +108,9 @@ def test_failure_route_exits_1_with_reason_and_failure_variable(sandbox: Sandbox
     assert human.returncode == 1
     lines = human.stdout.splitlines()
     assert lines[0].startswith("404 Not Found · ")
-    assert lines[1] == "route: FAILURE — HTTP 404 Not Found"
-    assert lines[2:] == [
+    assert lines[1].startswith("timings: ")
+    assert lines[2] == "route: FAILURE — HTTP 404 Not Found"
+    assert lines[3:] == [
         "variables:",
         "  subscriber_id            missing  (no value at 'subscribers.0.id': 'subscribers' is an empty list)",
         "  details.user_first_name  missing  (no value at 'subscribers.0.first_name': 'subscribers' is an empty list)",
@@ -136,6 +142,7 @@ def test_transport_failure_in_json_has_no_status(tmp_path: Path) -> None:
         "status": None,
         "reason": reason,
         "elapsed_ms": None,
+        "timings_ms": None,
         "variables": {"down": reason},
     }
 
@@ -195,6 +202,8 @@ def test_dry_run_masks_secrets_and_sends_nothing(fresh_sandbox: Sandbox, tmp_pat
         "Content-Type: application/json",
         "",
         f'{{"email": "dry@example.com", "first_name": "{MASK}"}}',
+        "",
+        "# no proxy",
     ]
     assert token not in done.stdout and "literal-key-value" not in done.stdout
     assert fresh_sandbox.state.find("dry@example.com") == []
@@ -505,7 +514,7 @@ def test_multipart_attachment_is_relative_to_the_profile(fresh_sandbox: Sandbox,
     )
     done = hookbench("run", profile, "--var", f"base_url={fresh_sandbox.base_url}", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[1] == "route: SUCCESS — 201 Created"
+    assert done.stdout.splitlines()[2] == "route: SUCCESS — 201 Created"
     [created] = fresh_sandbox.state.find("upload@example.com")
     assert created["attachments"] == [
         {"field": "cv", "filename": "cv.txt", "size": (DATA / "attachment.txt").stat().st_size}
@@ -641,7 +650,7 @@ def test_console_script_behaves_like_python_m_tui() -> None:
     assert script is not None, "the hookbench console script is not installed next to the interpreter"
     args = ["run", str(PROFILES / "users.toml"), "--dry-run", "--var", "base_url=http://127.0.0.1:1"]
     direct = subprocess.run([script, *args], capture_output=True, text=True, env=clean_env(), timeout=60)
-    assert (direct.returncode, direct.stdout) == (0, "GET http://127.0.0.1:1/users\n")
+    assert (direct.returncode, direct.stdout) == (0, "GET http://127.0.0.1:1/users\n\n# no proxy\n")
     assert direct.stdout == hookbench(*args).stdout
     usage = subprocess.run([script, "--help"], capture_output=True, text=True, env=clean_env(), timeout=60)
     assert usage.returncode == 0

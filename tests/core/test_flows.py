@@ -378,3 +378,32 @@ def test_preview_tells_values_set_later_from_real_holes(tmp_path: Path) -> None:
     assert use.request is None and use.missing == ("token", "hole")
     assert use.set_upstream == {"token": ("login",), "hole": ()}
     assert use.blocking
+
+
+# --- one cookie jar for the whole flow ------------------------------------------------------
+
+
+async def test_a_login_cookie_reaches_the_next_step(sandbox: Sandbox, tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "login",
+        """
+        [request]
+        method = "POST"
+        url = "{base}/session"
+        [routes]
+        success = "check"
+        """,
+    )
+    write(tmp_path, "check", '[request]\nurl = "{base}/session"\n')
+    shared, other = Clients(), Clients()
+    try:
+        result = await run_flow(tmp_path / "login.toml", start_vars(sandbox), shared)
+        alone = await run_flow(tmp_path / "check.toml", start_vars(sandbox), other)
+    finally:
+        await shared.aclose()
+        await other.aclose()
+    assert [(s.stem, s.status) for s in result.steps] == [("login", 200), ("check", 200)]
+    assert alone.steps[0].status == 401  # without the login step there is no cookie
+    sent = dict(result.steps[1].result.exchange.request_headers)  # type: ignore[union-attr]
+    assert sent["cookie"].startswith("session=sess-")

@@ -619,3 +619,97 @@ def test_save_keeps_the_file_mode(tmp_path: Path) -> None:
     save_profile(path, dataclasses.replace(profile.module, name="still private"), profile.document)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert read_module(path).name == "still private"
+
+
+# --------------------------------------------------------------------------- keys of issue 8
+
+
+def test_tls_proxy_and_new_body_keys_are_read_and_round_trip(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        [request]
+        method = "POST"
+        url = "https://soap.corp.test/service"
+        verify_tls = "certs/corp-ca.pem"
+        client_cert = "certs/client.pem"
+        client_key = "certs/client.key"
+        client_key_password = "{{env.KEY_PASS}}"
+        proxy = "http://proxy.corp.test:3128"
+
+        [request.body]
+        content_type = "graphql"
+        query = "{ users { id } }"
+        variables = '{"n": 1}'
+    """,
+    )
+    request = read_module(path).request
+    assert (request.verify_tls, request.client_cert, request.client_key) == (
+        "certs/corp-ca.pem",
+        "certs/client.pem",
+        "certs/client.key",
+    )
+    assert (request.client_key_password, request.proxy) == ("{{env.KEY_PASS}}", "http://proxy.corp.test:3128")
+    assert request.body == Body("graphql", query="{ users { id } }", variables='{"n": 1}')
+    for body in (Body("text", text="a,b\n1,2\n"), Body("file", file="data/rows.csv"), request.body):
+        module = Module(request=dataclasses.replace(request, body=body, verify_tls="system"))
+        saved = tmp_path / "saved.toml"
+        save_profile(saved, module)
+        assert read_module(saved) == module
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('""', 'must be true, false, "system" or the path of a CA bundle, not an empty string'),
+        ("3", 'must be true, false, "system" or the path of a CA bundle, not an integer'),
+    ],
+)
+def test_bad_verify_tls_names_the_key(tmp_path: Path, value: str, message: str) -> None:
+    path = write(tmp_path, f'[request]\nurl = "http://x.test/"\nverify_tls = {value}\n')
+    with pytest.raises(ProfileError) as caught:
+        read_module(path)
+    assert str(caught.value) == f"{path}: request.verify_tls: {message} (line 3)"
+
+
+def test_unknown_keys_are_warned_about_with_line_and_nearest_key(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        nmae = "typo at the top"
+
+        [request]
+        url = "http://x.test/"
+        timout = 5
+
+        [request.headers]
+        X-Anything = "headers are free-form"
+
+        [request.bdoy]
+        content_type = "text"
+
+        [[set_variables]]
+        name = "a"
+        target = "b"
+        taget = "c"
+
+        [variables]
+        anything = "free-form too"
+    """,
+    )
+    profile = load_profile(path)
+    assert profile.warnings == (
+        f"{path}: nmae: unknown key, kept but not used; did you mean name? (line 1)",
+        f"{path}: request.timout: unknown key, kept but not used; did you mean timeout? (line 5)",
+        f"{path}: request.bdoy: unknown key, kept but not used; did you mean body? (line 10)",
+        f"{path}: set_variables[0].taget: unknown key, kept but not used; did you mean target? (line 16)",
+    )
+    assert profile.module.request.timeout == 10.0  # the typo changed nothing silently: it is named
+    save_profile(path, dataclasses.replace(profile.module, name="Renamed"), profile.document)
+    kept = path.read_text(encoding="utf-8")
+    assert "timout = 5" in kept and "[request.bdoy]" in kept and 'taget = "c"' in kept
+
+
+def test_example_profiles_have_no_unknown_keys() -> None:
+    for path in EXAMPLES:
+        assert load_profile(path).warnings == (), path

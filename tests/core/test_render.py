@@ -299,3 +299,36 @@ def test_content_type_on_the_wire(
     assert echoed["headers"]["Content-Type"] == expected
     assert echoed["method"] == "PATCH"
     assert json.loads(echoed["body"]) == {"a": 1}
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        (
+            "http://[::1/x",
+            "is not a valid URL: the [address] is not a valid IPv6 address (an unclosed '[' or bad digits)",
+        ),
+        (
+            "http://[zz]/x",
+            "is not a valid URL: the [address] is not a valid IPv6 address (an unclosed '[' or bad digits)",
+        ),
+        ("http://127.0.0.1:99999/", "is not a valid URL: the port must be a number from 0 to 65535"),
+        ("http://example.test:abc/", "is not a valid URL: the port must be a number from 0 to 65535"),
+        ("http://exa mple.test/", ": 'exa mple.test' is not a valid host name"),
+    ],
+)
+def test_a_url_the_parser_rejects_is_a_clear_error(url: str, problem: str) -> None:
+    for source in (url, "{{target}}"):  # typed in the profile, or arriving through a variable
+        with pytest.raises(TemplateError) as caught:
+            render_request(Module(request=Request(url=source)), no_env(target=url))
+        assert str(caught.value) == f"url {url!r} {problem}".replace(" :", ":")
+
+
+def test_a_malformed_international_host_is_a_clear_error() -> None:
+    with pytest.raises(TemplateError) as caught:
+        render_request(Module(request=Request(url="http://☃☃-.com/")), no_env())
+    assert str(caught.value).startswith(
+        "url 'http://☃☃-.com/': '☃☃-.com' is not a valid internationalised host name ("
+    )
+    request = render_request(Module(request=Request(url="http://exämple.test/ä")), no_env())
+    assert request.url == "http://exämple.test/ä"  # a valid one is fine

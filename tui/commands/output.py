@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from tui.core.connection import proxy_text
 from tui.core.exchange import human_size
 from tui.core.model import Module
 from tui.core.render import RenderedRequest
 from tui.core.run import RunResult, status_text
 from tui.core.safe_text import safe_json, safe_text
 from tui.core.secrets import mask_header, mask_text
+from tui.core.timings import timings_text
 
 
 def format_request(request: RenderedRequest) -> str:
@@ -29,6 +31,23 @@ def format_request(request: RenderedRequest) -> str:
     return "\n".join(lines)
 
 
+def format_dry_run(request: RenderedRequest) -> str:
+    """`format_request`, then `#` lines saying which proxy, trust and client certificate apply."""
+    return "\n".join([format_request(request), "", *(f"# {line}" for line in connection_lines(request))])
+
+
+def connection_lines(request: RenderedRequest) -> list[str]:
+    """Proxy, trust (for https or a non-default setting) and client certificate."""
+    connection = request.connection
+    lines = [proxy_text(request.url, connection, request.secrets)]
+    if request.url.lower().startswith("https:") or connection.verify is not True:
+        lines.append(connection.trust_text())
+    client = connection.client_text()
+    if client:
+        lines.append(client)
+    return lines
+
+
 def _value_text(value: Any) -> str:
     return safe_json(value)
 
@@ -42,7 +61,10 @@ def format_result(module: Module, result: RunResult) -> str:
         head = f"{status_text(exchange.status, exchange.reason_phrase)} · {exchange.elapsed_ms:.0f} ms · {size} · {result.request.method} {url}"
     else:
         head = f"no response · {result.request.method} {url}"
-    lines = [head, f"route: {result.route.upper()} — {result.reason}"]
+    lines = [head]
+    if exchange is not None and exchange.timings_ms:
+        lines.append(f"timings: {timings_text(exchange.timings_ms)}")
+    lines.append(f"route: {result.route.upper()} — {result.reason}")
     if result.body is not None and result.body.error and result.ok:
         lines.append(f"note: {result.body.error}")
     if result.rows:
@@ -62,11 +84,15 @@ def format_result(module: Module, result: RunResult) -> str:
 
 
 def result_json(result: RunResult) -> dict[str, Any]:
-    """The `--json` object: route, status, reason, elapsed_ms, variables."""
+    """The `--json` object: route, status, reason, elapsed_ms, timings_ms, variables."""
+    exchange = result.exchange
     return {
         "route": result.route,
         "status": result.status,
         "reason": result.reason,
         "elapsed_ms": round(result.elapsed_ms, 1) if result.elapsed_ms is not None else None,
+        "timings_ms": {k: None if v is None else round(v, 1) for k, v in exchange.timings_ms}
+        if exchange is not None
+        else None,
         "variables": result.variables(),
     }

@@ -13,12 +13,15 @@ import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.core.checks import FREE, Checker, Schema
 from tui.core.errors import SettingsError
+
+if TYPE_CHECKING:
+    from tui.core.model import Module
 
 ENV_VARIABLE = "HOOKBENCH_ENV"
 FOLDER = "environments"
@@ -96,6 +99,13 @@ def environment_from_data(
         protected=check.boolean(data, "protected", "protected", False),
         warnings=tuple(check.warnings),
     )
+
+
+def with_environment(module: Module, environment: Environment | None) -> Module:
+    """`module` with the environment's defaults filled where the profile sets none (proxy)."""
+    if environment is None or not environment.proxy or module.request.proxy:
+        return module
+    return replace(module, request=replace(module.request, proxy=environment.proxy))
 
 
 def guard_protected(environment: Environment | None, requests: Iterable[tuple[str, str]]) -> None:

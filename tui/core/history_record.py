@@ -118,6 +118,8 @@ def masker_for(module: Module, result: RunResult, environ: Any = None) -> tuple[
     if result.exchange is not None:
         for name, value in result.exchange.headers:
             received |= response_header_secrets(name, value)
+        for name, value in result.exchange.request_headers:  # what the client added: jar cookies
+            received |= header_secrets(name, value)
     environ = os.environ if environ is None else environ
     env_names = {}
     for name in _env_names_in(module.request):
@@ -266,9 +268,10 @@ def _request_table(
     }
     if source.success_statuses is not None:
         table["success_statuses"] = list(source.success_statuses)
-    for key, default in (("follow_redirects", True), ("verify_tls", True), ("fail_on_missing", False)):
+    for key, default in (("follow_redirects", True), ("fail_on_missing", False)):
         if getattr(source, key) != default:
             table[key] = getattr(source, key)
+    table.update(_connection_table(source, rendered, masker))
     templates = [value for _, value in source.headers] + [None] * len(rendered.headers)
     headers = {}
     for (name, value), template in zip(rendered.headers, templates):
@@ -299,6 +302,25 @@ def _stored_auth(source: Auth, rendered: RenderedAuth, masker: Masker) -> dict[s
     return table
 
 
+def _connection_table(source: Request, rendered: RenderedRequest, masker: Masker) -> dict[str, Any]:
+    """Trust, client certificate (absolute paths) and proxy as used; the key password as its
+    `{{env.NAME}}` template or masked."""
+    connection = rendered.connection
+    table: dict[str, Any] = {}
+    if connection.verify is not True:
+        table["verify_tls"] = connection.verify
+    if connection.client_cert:
+        table["client_cert"] = connection.client_cert
+    if connection.client_key:
+        table["client_key"] = connection.client_key
+    if connection.client_key_password:
+        template = source.client_key_password.strip()
+        table["client_key_password"] = template if _ONLY_ENV.match(template) else MASK
+    if connection.proxy:
+        table["proxy"] = masker.restore(connection.proxy, "raw")
+    return table
+
+
 def _stored_header(name: str, value: str, template: str | None, masker: Masker) -> str:
     """A credential header keeps its `Bearer {{env.TOKEN}}` template, or is masked outright."""
     if not is_secret_header(name):
@@ -324,6 +346,16 @@ def _request_body(
     kind = source.body.content_type
     if kind in ("json", "xml"):
         body["text"] = masker.restore(rendered.body_text(), kind)
+    elif kind == "text":
+        body["text"] = masker.restore(rendered.body_text(), "raw")
+    elif kind == "graphql":
+        document = json.loads(rendered.content or b"{}")
+        body["query"] = masker.restore(document["query"], "raw")
+        if "variables" in document:
+            text = json.dumps(document["variables"], ensure_ascii=False, indent=2)
+            body["variables"] = masker.restore(text, "json")
+    elif kind == "file":
+        body["file"] = _attachment_path(source.body.file, "", base_dir)
     elif kind == "form":
         pairs = parse_qsl((rendered.content or b"").decode("utf-8", "replace"), keep_blank_values=True)
         body["fields"] = {masker.hide(k): masker.restore(v, "raw") for k, v in pairs}
@@ -340,7 +372,7 @@ def _request_body(
 
 def _attachment_path(template: str, filename: str, base_dir: Path | None) -> str:
     """An absolute path, so the replay finds the file wherever it runs from."""
-    relative = template[1:] if template.startswith("@") else filename
+    relative = template[1:] if template.startswith("@") else (template or filename)
     if "{{" in relative:
         return relative  # kept as written: its placeholders render again on replay
     return str(((base_dir or Path.cwd()) / relative).resolve())
@@ -359,6 +391,8 @@ def _result_table(
         table["http_version"] = exchange.http_version
         table["final_url"] = masker.hide(exchange.url)
         table["headers"] = _response_headers(exchange.headers, masker)
+        if exchange.timings_ms:
+            table["timings_ms"] = dict(exchange.timings_ms)
     variables = {}
     missing = {}
     for row in result.rows:
@@ -418,8 +452,14 @@ def masked_places(data: dict[str, Any]) -> list[str]:
     for name, value in (request.get("headers") or {}).items():
         if MASK in str(value) or MASK in str(name):
             places.append(f"header {name!r}")
+    for key in ("client_key_password", "proxy"):
+        if MASK in str(request.get(key, "")):
+            places.append(key)
     body = request.get("body") or {}
-    if MASK in str(body.get("text", "")) or any(MASK in str(v) for v in (body.get("fields") or {}).values()):
+    texts = [str(body.get(key, "")) for key in ("text", "query", "variables", "file")]
+    if any(MASK in text for text in texts) or any(
+        MASK in str(v) for v in (body.get("fields") or {}).values()
+    ):
         places.append("body")
     auth = request.get("auth") or {}
     for name, value in [*auth.items(), *(auth.get("params") or {}).items()]:

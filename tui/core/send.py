@@ -193,8 +193,7 @@ def describe_transport_error(exc: BaseException, url: str) -> str:
     host = urlsplit(url).netloc or url
     tls = _find_cause(exc, ssl.SSLError)
     if tls is not None:
-        detail = getattr(tls, "verify_message", None) or getattr(tls, "reason", None) or str(tls)
-        return f"TLS error talking to {host}: {detail}"
+        return f"TLS error talking to {host}: {_tls_detail(tls)}"
     text = str(exc) or type(exc).__name__
     if isinstance(exc, httpx.TooManyRedirects):
         return "too many redirects"
@@ -215,6 +214,16 @@ def describe_transport_error(exc: BaseException, url: str) -> str:
     if isinstance(exc, httpx.DecodingError):
         return f"response body could not be decoded: {text}"
     return f"{type(exc).__name__}: {text}"
+
+
+def _tls_detail(error: BaseException) -> str:
+    """The reason of an SSLError, naming the client certificate when the server refused it."""
+    reason = str(getattr(error, "reason", None) or "")
+    if reason.endswith("ALERT_CERTIFICATE_REQUIRED"):
+        return "the server requires a client certificate (set client_cert)"
+    if reason.endswith(("ALERT_BAD_CERTIFICATE", "ALERT_UNKNOWN_CA", "ALERT_CERTIFICATE_UNKNOWN")):
+        return f"the server rejected the client certificate ({reason.lower().replace('_', ' ')})"
+    return getattr(error, "verify_message", None) or reason or str(error)
 
 
 def _find_cause(exc: BaseException, kind: type[BaseException]) -> BaseException | None:

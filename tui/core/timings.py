@@ -2,8 +2,8 @@
 
 Phases: `connect` (TCP), `tls` (handshake), `send` (request headers and body written),
 `wait` (until the response headers arrived: the server's thinking time) and `receive`
-(the body). A phase that did not happen — a reused connection, plain http — is 0. Across
-redirects each phase is the sum over the requests.
+(the body). A phase that did not happen — a connection reused, TLS on plain http — is
+None. Across redirects each phase is the sum over the requests.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class TimingTrace:
 
     def __init__(self) -> None:
         self._started: dict[str, float] = {}
-        self._spent = dict.fromkeys(PHASES, 0.0)
+        self._spent: dict[str, float] = {}
 
     async def __call__(self, event: str, info: dict[str, Any]) -> None:
         now = time.perf_counter()
@@ -47,14 +47,19 @@ class TimingTrace:
     def _close(self, phase: str, now: float) -> None:
         started = self._started.pop(phase, None)
         if started is not None:
-            self._spent[phase] += now - started
+            self._spent[phase] = self._spent.get(phase, 0.0) + now - started
 
-    def finish(self) -> tuple[tuple[str, float], ...]:
+    def finish(self) -> Timings:
         """The phases in order, in ms; a body read that stopped early ends now."""
         self._close("receive", time.perf_counter())
-        return tuple((phase, round(self._spent[phase] * 1000, 3)) for phase in PHASES)
+        return tuple(
+            (phase, round(self._spent[phase] * 1000, 3) if phase in self._spent else None) for phase in PHASES
+        )
 
 
-def timings_text(timings: tuple[tuple[str, float], ...]) -> str:
-    """`connect 1 ms · TLS 4 ms · send 0 ms · wait 12 ms · receive 1 ms`."""
-    return " · ".join(f"{LABELS.get(phase, phase)} {ms:.0f} ms" for phase, ms in timings)
+Timings = tuple[tuple[str, float | None], ...]
+
+
+def timings_text(timings: Timings) -> str:
+    """`connect 1 ms · TLS 4 ms · send 0 ms · wait 12 ms · receive 1 ms`, skipping what did not happen."""
+    return " · ".join(f"{LABELS.get(phase, phase)} {ms:.0f} ms" for phase, ms in timings if ms is not None)
