@@ -44,7 +44,7 @@ async def test_text_body_is_sent_as_is_with_a_plain_text_default(sandbox: Sandbo
     csv = 'id,name\n1,"Ada, Countess"\n2,{{who}}\n'
     module = post(sandbox, Body("text", text=csv))
     exchange = await echoed(module, clients, Variables(environ={}, overrides={"who": 'Grace "G" Hopper'}))
-    assert exchange.body == 'id,name\n1,"Ada, Countess"\n2,Grace "G" Hopper\n'.encode()
+    assert exchange.body == b'id,name\n1,"Ada, Countess"\n2,Grace "G" Hopper\n'
     assert exchange.header("content-type") == "text/plain; charset=utf-8"
 
 

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.servers import Proxy, TlsFiles, forward_proxy, make_tls_files, tls_server
-from tui.cli_output import connection_lines
-from tui.core.connection import Connection
+from tui.core.connection import Connection, connection_lines
 from tui.core.errors import SendError, SettingsError
 from tui.core.model import Module, Request
 from tui.core.render import render_request
@@ -43,6 +42,10 @@ async def clients() -> AsyncIterator[Clients]:
 def proxy() -> Iterator[Proxy]:
     with forward_proxy() as running:
         yield running
+
+
+def lines_of(request) -> list[str]:
+    return connection_lines(request.url, request.connection, request.secrets)
 
 
 def module(url: str, **request: object) -> Module:
@@ -193,14 +196,14 @@ def test_dry_run_lines_name_trust_and_client_certificate(tls: TlsFiles) -> None:
     request = rendered(
         "https://api.example.test/", tls.folder, verify_tls="system", client_cert="client-cert.pem"
     )
-    assert connection_lines(request)[1:] == [
+    assert lines_of(request)[1:] == [
         "TLS certificates checked against the operating system's trust store",
         f"client certificate {tls.client_cert}",
     ]
     bundle = rendered("http://api.example.test/", tls.folder, verify_tls="ca.pem")
-    assert connection_lines(bundle)[1] == f"TLS certificates checked against the CA bundle {tls.ca_pem}"
+    assert lines_of(bundle)[1] == f"TLS certificates checked against the CA bundle {tls.ca_pem}"
     off = rendered("https://api.example.test/", tls.folder, verify_tls=False)
-    assert connection_lines(off)[1] == "TLS certificates not verified (verify_tls = false)"
+    assert lines_of(off)[1] == "TLS certificates not verified (verify_tls = false)"
 
 
 # --------------------------------------------------------------------------- proxies
@@ -223,12 +226,12 @@ async def test_http_proxy_variable_is_honoured_and_no_proxy_bypasses_it(
         monkeypatch.delenv(name.upper(), raising=False)
     monkeypatch.setenv("HTTP_PROXY", proxy.url)
     request = rendered(f"{sandbox.base_url}/users", tmp_path)
-    assert connection_lines(request)[0] == f"proxy {proxy.url} (from HTTP_PROXY)"
+    assert lines_of(request)[0] == f"proxy {proxy.url} (from HTTP_PROXY)"
     first = await _send_fresh(request)
     assert first.header("via") == "1.1 hookbench-test-proxy" and len(proxy.seen) == 1
 
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-    assert connection_lines(request)[0] == "no proxy (the host is in NO_PROXY)"
+    assert lines_of(request)[0] == "no proxy (the host is in NO_PROXY)"
     second = await _send_fresh(request)
     assert second.header("via") is None and len(proxy.seen) == 1
 
@@ -244,9 +247,7 @@ async def _send_fresh(request):
 def test_proxy_password_is_a_secret_and_bad_proxies_are_errors(tmp_path: Path) -> None:
     request = rendered("http://api.example.test/", tmp_path, proxy="http://me:pr0xy-pass@proxy.test:3128")
     assert "pr0xy-pass" in request.secrets
-    assert (
-        connection_lines(request)[0] == "proxy http://me:••••••@proxy.test:3128 (from profile or environment)"
-    )
+    assert lines_of(request)[0] == "proxy http://me:••••••@proxy.test:3128 (from profile or environment)"
     with pytest.raises(SettingsError, match=r"proxy 'ftp://proxy.test' is not an http:// or https:// URL"):
         rendered("http://api.example.test/", tmp_path, proxy="ftp://proxy.test")
     with pytest.raises(SettingsError, match=r"proxy 'http://proxy.test:99999' is not a URL"):

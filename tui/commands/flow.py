@@ -246,13 +246,13 @@ def _typed(value: object) -> object:
 
 def format_dry_run(graph: FlowGraph, previews: tuple[StepPreview, ...]) -> str:
     """The route graph, then each module's rendered request (secrets masked) or what it lacks."""
-    from tui.commands.output import format_dry_run
+    from tui.commands.output import format_outgoing
 
     blocks = [graph.text()]
     for number, preview in enumerate(previews, start=1):
         head = f"[{number}] {preview.node.stem} ({preview.node.path})"
         if preview.request is not None:
-            blocks.append(f"{head}\n{format_dry_run(preview.request).rstrip()}")
+            blocks.append(f"{head}\n{format_outgoing(preview.request).rstrip()}")
         elif preview.problem is not None:
             blocks.append(f"{head}\nnot rendered: {preview.problem}")
         else:

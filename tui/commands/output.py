@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.core.connection import proxy_text
+from tui.core.connection import connection_lines
 from tui.core.exchange import human_size
 from tui.core.model import Module
 from tui.core.render import RenderedRequest
@@ -31,21 +31,10 @@ def format_request(request: RenderedRequest) -> str:
     return "\n".join(lines)
 
 
-def format_dry_run(request: RenderedRequest) -> str:
+def format_outgoing(request: RenderedRequest) -> str:
     """`format_request`, then `#` lines saying which proxy, trust and client certificate apply."""
-    return "\n".join([format_request(request), "", *(f"# {line}" for line in connection_lines(request))])
-
-
-def connection_lines(request: RenderedRequest) -> list[str]:
-    """Proxy, trust (for https or a non-default setting) and client certificate."""
-    connection = request.connection
-    lines = [proxy_text(request.url, connection, request.secrets)]
-    if request.url.lower().startswith("https:") or connection.verify is not True:
-        lines.append(connection.trust_text())
-    client = connection.client_text()
-    if client:
-        lines.append(client)
-    return lines
+    notes = connection_lines(request.url, request.connection, request.secrets)
+    return "\n".join([format_request(request), "", *(f"# {line}" for line in notes)])
 
 
 def _value_text(value: Any) -> str:

@@ -55,9 +55,9 @@ def run(args: argparse.Namespace) -> int:
     variables = variables_from_args(args)
     base_dir = args.profile.resolve().parent
     if args.dry_run:
-        from tui.commands.output import format_dry_run
+        from tui.commands.output import format_outgoing
 
-        print(format_dry_run(render_request(module, variables, base_dir=base_dir)))
+        print(format_outgoing(render_request(module, variables, base_dir=base_dir)))
         return EXIT_SUCCESS
     if args.from_history:
         return offline(args, module)

@@ -109,6 +109,17 @@ def proxy_text(url: str, connection: Connection, secrets: set[str] | frozenset[s
     return f"no proxy (the host is in {source})" if source else "no proxy"
 
 
+def connection_lines(url: str, connection: Connection, secrets: set[str] | frozenset[str]) -> list[str]:
+    """What `--dry-run` says: the proxy; the trust (for https or a setting); the client certificate."""
+    lines = [proxy_text(url, connection, secrets)]
+    if url.lower().startswith("https:") or connection.verify is not True:
+        lines.append(connection.trust_text())
+    client = connection.client_text()
+    if client:
+        lines.append(client)
+    return lines
+
+
 def ssl_context(connection: Connection) -> ssl.SSLContext | bool:
     """The `verify` argument for httpx; SendError with a one-line reason when it cannot be built.
 
