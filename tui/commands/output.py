@@ -34,7 +34,9 @@ def format_request(request: RenderedRequest) -> str:
 def format_outgoing(request: RenderedRequest) -> str:
     """`format_request`, then `#` lines saying which proxy, trust and client certificate apply."""
     notes = connection_lines(request.url, request.connection, request.secrets)
-    return "\n".join([format_request(request), "", *(f"# {line}" for line in notes)])
+    return "\n".join(
+        [format_request(request), "", *(safe_text(f"# {line}", single_line=True) for line in notes)]
+    )
 
 
 def _value_text(value: Any) -> str:
