@@ -462,6 +462,8 @@ def _auth_api_key(request: _Request) -> _Response:
     if request.arg("api_key") == DEMO_API_KEY:
         return _json(200, {"authenticated": "api_key", "in": "query"})
     raise _ApiError(401, f"send 'X-API-Key: {DEMO_API_KEY}' or '?api_key={DEMO_API_KEY}'")
+
+
 def _open_session(request: _Request) -> _Response:
     """A login: the session cookie a later request must carry (flows share a cookie jar)."""
     token = f"sess-{secrets.token_hex(8)}"

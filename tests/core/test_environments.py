@@ -16,8 +16,11 @@ from tui.core.environments import (
     with_environment,
 )
 from tui.core.errors import SettingsError, TemplateError
-from tui.core.model import Module, Request
+from tui.core.model import Auth, Module, Request
+from tui.core.run import run_module
+from tui.core.send import Clients
 from tui.core.variables import Variables, build_variables
+from tui.sandbox import DEMO_TOKEN, Sandbox
 
 
 def write_env(folder: Path, name: str, text: str) -> Path:
@@ -55,7 +58,7 @@ def test_an_environment_file_is_read(tmp_path: Path) -> None:
     assert environment.dotenv == tmp_path / ".env.production"  # relative to the profiles folder
     assert environment.proxy == "http://proxy.corp.test:3128"
     assert environment.protected is True
-    assert environment.auth == {"type": "bearer", "token": "{{env.PROD_TOKEN}}"}
+    assert environment.auth == Auth("bearer", (("token", "{{env.PROD_TOKEN}}"),))
     assert environment.warnings == ()
 
 
@@ -100,6 +103,38 @@ def test_the_environment_proxy_fills_a_profile_without_one(tmp_path: Path) -> No
     own = Module(request=Request(url="http://x.test/", proxy="http://own.test:8080"))
     assert with_environment(own, environment) is own
     assert with_environment(bare, None) is bare
+
+
+def test_a_bad_environment_auth_table_names_file_key_and_line(tmp_path: Path) -> None:
+    path = write_env(tmp_path, "broken", '[auth]\ntype = "bearr"\n')
+    with pytest.raises(SettingsError) as caught:
+        load_environment(tmp_path, "broken")
+    assert str(caught.value).startswith(f"{path}: auth.type: unknown auth type 'bearr'")
+    assert str(caught.value).endswith("(line 2)")
+    path = write_env(tmp_path, "typo", '[auth]\ntype = "bearer"\ntoken = "t"\ntokn = "x"\n')
+    assert load_environment(tmp_path, "typo").warnings == (
+        f"{path}: auth.tokn: unknown key, kept but not used; did you mean token? (line 4)",
+    )
+
+
+async def test_the_environment_auth_applies_to_profiles_with_none(sandbox: Sandbox, tmp_path: Path) -> None:
+    write_env(tmp_path, "staging", f'[auth]\ntype = "bearer"\ntoken = "{DEMO_TOKEN}"\n')
+    environment = load_environment(tmp_path, "staging")
+    bare = Module(request=Request(url=f"{sandbox.base_url}/auth/bearer"))
+    own = Module(
+        request=Request(
+            url=f"{sandbox.base_url}/auth/bearer", auth=Auth("bearer", (("token", "wrong-token"),))
+        )
+    )
+    assert with_environment(own, environment) is own  # the profile's own auth stays
+    clients = Clients()
+    try:
+        without = await run_module(bare, Variables(environ={}), clients)
+        with_default = await run_module(with_environment(bare, environment), Variables(environ={}), clients)
+        with_own = await run_module(with_environment(own, environment), Variables(environ={}), clients)
+    finally:
+        await clients.aclose()
+    assert (without.status, with_default.status, with_own.status) == (401, 200, 401)
 
 
 def test_protected_refuses_all_but_get_and_head(tmp_path: Path) -> None:

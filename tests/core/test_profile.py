@@ -713,3 +713,24 @@ def test_unknown_keys_are_warned_about_with_line_and_nearest_key(tmp_path: Path)
 def test_example_profiles_have_no_unknown_keys() -> None:
     for path in EXAMPLES:
         assert load_profile(path).warnings == (), path
+
+
+def test_unknown_auth_keys_are_named_for_the_scheme_in_use(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        [request]
+        url = "http://x.test/"
+
+        [request.auth]
+        type = "basic"
+        username = "u"
+        pasword = "p"
+        password = "p"
+        token = "a bearer key, not a basic one"
+    """,
+    )
+    assert load_profile(path).warnings == (
+        f"{path}: request.auth.pasword: unknown key, kept but not used; did you mean password? (line 7)",
+        f"{path}: request.auth.token: unknown key, kept but not used (line 9)",
+    )

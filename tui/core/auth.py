@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tui.core.checks import FREE, Schema
 from tui.core.errors import ProfileError
 from tui.core.model import Auth
 from tui.core.secrets import MASK
@@ -60,6 +61,19 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "client_auth": ("basic", "body"),
 }
 DEFAULTS: dict[str, str] = {"in": "header", "grant": "client_credentials", "client_auth": "basic"}
+
+
+def auth_schema(table: Mapping[str, Any]) -> Schema:
+    """The keys an auth table of its `type` may hold, for unknown-key warnings
+    (every scheme's keys while the type is unknown)."""
+    kind = table.get("type")
+    keys = AUTH_KEYS.get(kind) if isinstance(kind, str) else None
+    if keys is None:
+        keys = tuple(dict.fromkeys(key for known in AUTH_KEYS.values() for key in known))
+    schema: dict[str, Any] = {"type": None, **dict.fromkeys(keys)}
+    if kind not in AUTH_KEYS or kind == "oauth2":
+        schema["params"] = FREE
+    return schema
 
 # The credentials. The other keys (type, grant, in, name, token_url, scope, audience,
 # client_auth) are settings a person needs to see to understand a failure, and masking a

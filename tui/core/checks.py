@@ -7,7 +7,6 @@ Used for profiles, environment files and auth tables alike, so every message rea
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,7 +18,8 @@ FREE = "free"
 """In a key schema: a table whose keys are the user's own (headers, variables, fields)."""
 
 Schema = Mapping[str, Any]
-"""Known keys of a table: key → None (a value), a nested Schema, FREE, or [Schema] (array of tables)."""
+"""Known keys of a table: key → None (a value), a nested Schema, FREE, [Schema] (an array of
+tables), or a function from the table to its Schema (keys that depend on a `type`)."""
 
 
 class Checker:
@@ -56,11 +56,15 @@ class Checker:
         for key, value in data.items():
             dotted = f"{prefix}{key}"
             if key not in schema:
+                import difflib  # only on a typo
+
                 near = difflib.get_close_matches(str(key), [str(k) for k in schema], n=1, cutoff=0.6)
                 hint = f"; did you mean {near[0]}?" if near else ""
                 self.warn(dotted, f"unknown key, kept but not used{hint}")
                 continue
             known = schema[key]
+            if callable(known) and isinstance(value, Mapping):
+                known = known(value)
             if isinstance(known, Mapping) and isinstance(value, Mapping):
                 self.unknown_keys(value, known, f"{dotted}.")
             elif isinstance(known, list) and isinstance(value, list):

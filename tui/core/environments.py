@@ -13,20 +13,27 @@ import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.core.auth import auth_schema, parse_auth
 from tui.core.checks import FREE, Checker, Schema
 from tui.core.errors import SettingsError
 
 if TYPE_CHECKING:
-    from tui.core.model import Module
+    from tui.core.model import Auth, Module
 
 ENV_VARIABLE = "HOOKBENCH_ENV"
 FOLDER = "environments"
 SAFE_METHODS = frozenset({"GET", "HEAD"})
-ENVIRONMENT_KEYS: Schema = {"variables": FREE, "dotenv": None, "auth": FREE, "proxy": None, "protected": None}
+ENVIRONMENT_KEYS: Schema = {
+    "variables": FREE,
+    "dotenv": None,
+    "auth": auth_schema,
+    "proxy": None,
+    "protected": None,
+}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -38,7 +45,7 @@ class Environment:
     path: Path
     variables: tuple[tuple[str, str], ...] = ()
     dotenv: Path | None = None
-    auth: Mapping[str, Any] | None = field(default=None, compare=False)
+    auth: Auth | None = None
     proxy: str = ""
     protected: bool = False
     warnings: tuple[str, ...] = ()
@@ -86,15 +93,12 @@ def environment_from_data(
     check = Checker(str(path), text, error=SettingsError)
     check.unknown_keys(data, ENVIRONMENT_KEYS)
     dotenv = check.string(data, "dotenv", "dotenv")
-    auth = data.get("auth")
-    if auth is not None and not isinstance(auth, Mapping):
-        raise check.fail("auth", "must be a table ([auth])")
     return Environment(
         name=name,
         path=path,
         variables=check.flat_values(check.table(data, "variables", "variables"), "variables"),
         dotenv=(folder / dotenv) if dotenv else None,
-        auth=auth,
+        auth=parse_auth(data["auth"], key="auth", fail=check.fail) if "auth" in data else None,
         proxy=check.string(data, "proxy", "proxy", "") or "",
         protected=check.boolean(data, "protected", "protected", False),
         warnings=tuple(check.warnings),
@@ -102,10 +106,15 @@ def environment_from_data(
 
 
 def with_environment(module: Module, environment: Environment | None) -> Module:
-    """`module` with the environment's defaults filled where the profile sets none (proxy)."""
-    if environment is None or not environment.proxy or module.request.proxy:
+    """`module` with the environment's defaults where the profile sets none: `[auth]`, `proxy`."""
+    if environment is None:
         return module
-    return replace(module, request=replace(module.request, proxy=environment.proxy))
+    request = module.request
+    if request.auth is None and environment.auth is not None:
+        request = replace(request, auth=environment.auth)
+    if not request.proxy and environment.proxy:
+        request = replace(request, proxy=environment.proxy)
+    return module if request is module.request else replace(module, request=request)
 
 
 def guard_protected(environment: Environment | None, requests: Iterable[tuple[str, str]]) -> None:

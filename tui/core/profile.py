@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.core.auth import parse_auth
+from tui.core.auth import auth_schema, parse_auth
 from tui.core.catalogue import target_problem
 from tui.core.checks import FREE, Checker, Schema, kind_of
 from tui.core.errors import ProfileError
@@ -140,6 +140,7 @@ PROFILE_KEYS: Schema = {
         ),
         "headers": FREE,
         "body": {**dict.fromkeys("content_type text file query variables".split()), "fields": FREE},
+        "auth": auth_schema,
     },
     "set_variables": [dict.fromkeys(("name", "type", "target"))],
     "on_failure": dict.fromkeys(("variable", "value")),
