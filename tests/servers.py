@@ -151,9 +151,9 @@ class _Proxy(_Quiet):
         body = self._body()
         self.server.seen.append(f"{self.command} {self.path}")
         connection = http.client.HTTPConnection(target.hostname or "", target.port or 80, timeout=10)
-        headers = {
-            k: v for k, v in self.headers.items() if k.lower() not in ("proxy-connection", "connection")
-        }
+        self.server.credentials.append(self.headers.get("Proxy-Authorization", ""))
+        hop_by_hop = ("proxy-connection", "connection", "proxy-authorization")
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in hop_by_hop}
         path = target.path + (f"?{target.query}" if target.query else "")
         connection.request(self.command, path or "/", body=body or None, headers=headers)
         answer = connection.getresponse()
@@ -175,12 +175,14 @@ class _ProxyServer(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Proxy)
         self.seen: list[str] = []
+        self.credentials: list[str] = []
 
 
 @dataclass
 class Proxy:
     url: str
     seen: list[str]
+    credentials: list[str]  # the Proxy-Authorization of each request ("" without)
 
 
 @contextmanager
@@ -188,4 +190,4 @@ def forward_proxy() -> Iterator[Proxy]:
     """A plain-http forward proxy on 127.0.0.1; `seen` lists each request line it carried."""
     server = _ProxyServer()
     with _serving(server):
-        yield Proxy(f"http://127.0.0.1:{server.server_address[1]}", server.seen)
+        yield Proxy(f"http://127.0.0.1:{server.server_address[1]}", server.seen, server.credentials)

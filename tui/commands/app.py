@@ -30,7 +30,7 @@ def register(subparsers: Any) -> None:
     demo.set_defaults(handler=run)
     open_ = subparsers.add_parser("open", help="open one profile in the workbench")
     open_.add_argument("profile", type=Path)
-    add_variable_options(open_)
+    add_variable_options(open_, sends=False)  # the workbench asks before a protected send
     open_.set_defaults(handler=run)
 
 
@@ -76,11 +76,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"hookbench demo: the profiles you saw are in {folder}")
         return app.return_code or 0
     if args.command == "open":
+        from tui.commands.common import environment_from_args
         from tui.core.profile import read_module
 
         path = args.profile
         read_module(path)  # a missing or invalid file is reported before the screen switches
-        app = HookbenchApp(path.resolve().parent, profile_path=path, variables=variables_from_args(args))
+        folder = path.resolve().parent
+        environment = environment_from_args(args, folder)  # an unknown one too
+        variables = variables_from_args(args, folder, environment)
+        app = HookbenchApp(folder, profile_path=path, variables=variables)
     else:
         app = HookbenchApp(args.profiles or Path("profiles"))
     app.run()

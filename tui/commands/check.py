@@ -20,6 +20,8 @@ from tui.commands.common import (
     EXIT_FAILURE_ROUTE,
     EXIT_SUCCESS,
     add_variable_options,
+    confirm_protected,
+    environment_from_args,
     size,
     variables_from_args,
 )
@@ -37,7 +39,6 @@ def register(subparsers: Any) -> None:
         "and the broken Set Variables rows), 1 failure route, 2 configuration error.",
     )
     parser.add_argument("profile", type=Path)
-    # The shared variable options; environments (`--env NAME`, issue 8) join them there.
     add_variable_options(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
@@ -61,14 +62,17 @@ def run(args: argparse.Namespace) -> int:
     from tui.commands.history import local_time
     from tui.commands.output import format_result, result_json
     from tui.core.diff import diff_documents
+    from tui.core.environments import with_environment
     from tui.core.history import History
     from tui.core.profile import read_module
     from tui.core.recorded import newest_record, read_response, successful
     from tui.core.responses import XML
     from tui.core.run import run_module_sync
 
-    module = read_module(args.profile)
-    variables = variables_from_args(args)
+    folder = args.profile.resolve().parent
+    environment = environment_from_args(args, folder)
+    module = with_environment(read_module(args.profile), environment)
+    variables = variables_from_args(args, folder, environment)
     stem = args.profile.stem
     history = History.for_profiles(args.profile.resolve().parent)
     found = newest_record(history, profile=stem, accept=successful)
@@ -78,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
             f"`hookbench run {args.profile}` records one"
         )
     baseline = read_response(history, found.id)
+    confirm_protected(args, environment, [(module.request.method, stem)])
     before = baseline.decoded()
     if not before.parsed:
         raise HookbenchError(

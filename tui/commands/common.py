@@ -7,10 +7,13 @@ variables machinery is imported when a command actually reads its options.
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from tui.core.environments import Environment
     from tui.core.variables import Variables
 
 EXIT_SUCCESS, EXIT_FAILURE_ROUTE, EXIT_ERROR = 0, 1, 2
@@ -18,8 +21,9 @@ EXIT_DRIFT = 3  # `diff` and `check`: the response's shape changed, or a Set Var
 EXIT_INTERRUPTED = 130
 
 
-def add_variable_options(parser: argparse.ArgumentParser) -> None:
-    """--var, --vars-file and --env-file, read back by `variables_from_args`."""
+def add_variable_options(parser: argparse.ArgumentParser, *, sends: bool = True) -> None:
+    """--var, --vars-file, --env-file and --env (read back by `environment_from_args` and
+    `variables_from_args`); --yes too for commands that send without asking."""
     parser.add_argument(
         "--var",
         action="append",
@@ -29,17 +33,63 @@ def add_variable_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--vars-file", type=Path, help="TOML file of variables")
     parser.add_argument("--env-file", type=Path, help=".env file for {{env.NAME}}")
-
-
-def variables_from_args(args: argparse.Namespace) -> Variables:
-    """The Variables chain built from --var, --vars-file and --env-file."""
-    from tui.core.variables import Variables, parse_assignment, read_env_file, read_vars_file
-
-    return Variables(
-        vars_file=read_vars_file(args.vars_file) if args.vars_file else {},
-        env_file=read_env_file(args.env_file) if args.env_file else {},
-        overrides=dict(parse_assignment(item) for item in args.var),
+    parser.add_argument(
+        "--env",
+        metavar="NAME",
+        help="environment: environments/NAME.toml in the profiles folder (default $HOOKBENCH_ENV)",
     )
+    if sends:
+        parser.add_argument(
+            "--yes",
+            action="store_true",
+            help="send anything but GET/HEAD to a protected environment without refusing",
+        )
+
+
+def environment_from_args(args: argparse.Namespace, folder: Path) -> Environment | None:
+    """The environment `--env` (else $HOOKBENCH_ENV) names in `folder`, or None; its warnings
+    go to stderr."""
+    from tui.core.environments import chosen_name, load_environment
+
+    name = chosen_name(getattr(args, "env", None))
+    if name is None:
+        return None
+    environment = load_environment(folder, name)
+    warn(environment.warnings)
+    return environment
+
+
+def variables_from_args(
+    args: argparse.Namespace, folder: Path | None = None, environment: Environment | None = None
+) -> Variables:
+    """The Variables chain: `folder`'s .env, the environment, then --vars-file, --env-file, --var."""
+    from tui.core.variables import build_variables
+
+    return build_variables(
+        folder,
+        environment=environment,
+        vars_file=args.vars_file,
+        env_file=args.env_file,
+        assignments=args.var,
+    )
+
+
+def confirm_protected(
+    args: argparse.Namespace, environment: Environment | None, requests: Iterable[tuple[str, str]]
+) -> None:
+    """Refuse (exit 2) anything but GET/HEAD to a protected environment unless --yes was given."""
+    from tui.core.environments import guard_protected
+
+    if not getattr(args, "yes", False):
+        guard_protected(environment, requests)
+
+
+def warn(messages: Iterable[str]) -> None:
+    """`hookbench: warning: …` on stderr, one line each."""
+    from tui.core.safe_text import safe_text
+
+    for message in messages:
+        print(f"hookbench: warning: {safe_text(message, single_line=True)}", file=sys.stderr)
 
 
 def port(text: str) -> int:

@@ -21,6 +21,8 @@ from tui.commands.common import (
     EXIT_FAILURE_ROUTE,
     EXIT_SUCCESS,
     add_variable_options,
+    confirm_protected,
+    environment_from_args,
     positive,
     variables_from_args,
 )
@@ -84,13 +86,19 @@ def run(args: argparse.Namespace) -> int:
     suite = Path(args.entry).stem
     steps: list[StepResult] = []
     try:
-        variables = variables_from_args(args)
-        graph = plan_flow(args.entry, max_steps=args.max_steps)
+        folder = Path(args.entry).resolve().parent
+        environment = environment_from_args(args, folder)
+        variables = variables_from_args(args, folder, environment)
+        graph = plan_flow(args.entry, max_steps=args.max_steps, environment=environment)
         if args.dry_run:
             previews = preview_flow(graph, variables)
             print(format_dry_run(graph, previews))
             return _dry_run_verdict(previews)
         runner = _offline_runner(graph) if args.offline else None
+        if runner is None:  # every step that could run is checked before the first is sent
+            confirm_protected(
+                args, environment, [(n.module.request.method, n.stem) for n in graph.nodes.values()]
+            )
         result = _run(graph, variables, steps, quiet=args.json, record=not args.no_history, runner=runner)
     except HookbenchError as exc:
         if args.junit and not args.dry_run:

@@ -124,13 +124,21 @@ def local_time(iso: str) -> str:
 
 def replay(history: History, args: argparse.Namespace) -> int:
     """Send a record's request again, print as `run` does, and record the replay."""
+    from tui.commands.common import confirm_protected, environment_from_args
     from tui.commands.output import format_result, result_json
+    from tui.core.environments import with_environment
     from tui.core.run import run_module_sync
 
     record_id = history.resolve_id(args.id)
-    module = history.load_for_replay(record_id)
+    folder = args.profiles or Path("profiles")
+    module = history.load_for_replay(record_id, sources=folder)
+    for note in history.replay_notes:
+        print(f"hookbench: note: {safe_text(note, single_line=True)}", file=sys.stderr)
     profile = str(history.read(record_id).get("profile") or "")
-    result = run_module_sync(module, variables_from_args(args))
+    environment = environment_from_args(args, folder)
+    module = with_environment(module, environment)
+    confirm_protected(args, environment, [(module.request.method, f"history record {record_id}")])
+    result = run_module_sync(module, variables_from_args(args, folder, environment))
     if args.json:
         print(safe_json(result_json(result), indent=2))
     else:

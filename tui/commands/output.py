@@ -5,7 +5,7 @@ What they return is safe to print: server text goes through `tui.core.safe_text`
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.core.connection import connection_lines
 from tui.core.exchange import human_size
@@ -15,6 +15,9 @@ from tui.core.run import RunResult, status_text
 from tui.core.safe_text import safe_json, safe_text
 from tui.core.secrets import mask_header, mask_text
 from tui.core.timings import timings_text
+
+if TYPE_CHECKING:
+    from tui.core.environments import Environment
 
 
 def format_request(request: RenderedRequest) -> str:
@@ -31,9 +34,12 @@ def format_request(request: RenderedRequest) -> str:
     return "\n".join(lines)
 
 
-def format_outgoing(request: RenderedRequest) -> str:
-    """`format_request`, then `#` lines saying which proxy, trust and client certificate apply."""
+def format_outgoing(request: RenderedRequest, environment: Environment | None = None) -> str:
+    """`format_request`, then `#` lines naming the environment, and the proxy, trust and client
+    certificate the send would use."""
     notes = connection_lines(request.url, request.connection, request.secrets)
+    if environment is not None:
+        notes.insert(0, f"environment {environment.name}" + (" (protected)" if environment.protected else ""))
     return "\n".join(
         [format_request(request), "", *(safe_text(f"# {line}", single_line=True) for line in notes)]
     )

@@ -46,21 +46,30 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Dry-run (print the rendered request) or send, print and record the run."""
-    from tui.commands.common import variables_from_args
-    from tui.core.profile import read_module
+    """Dry-run (print the rendered request) or send, print and record the run.
+
+    Unknown keys in the profile or environment are warned about; a protected environment
+    refuses anything but GET/HEAD without --yes (exit 2, nothing sent).
+    """
+    from tui.commands.common import confirm_protected, environment_from_args, variables_from_args, warn
+    from tui.core.environments import with_environment
+    from tui.core.profile import load_profile
     from tui.core.render import render_request
 
-    module = read_module(args.profile)
-    variables = variables_from_args(args)
+    profile = load_profile(args.profile)
+    warn(profile.warnings)
     base_dir = args.profile.resolve().parent
+    environment = environment_from_args(args, base_dir)
+    module = with_environment(profile.module, environment)
+    variables = variables_from_args(args, base_dir, environment)
     if args.dry_run:
         from tui.commands.output import format_outgoing
 
-        print(format_outgoing(render_request(module, variables, base_dir=base_dir)))
+        print(format_outgoing(render_request(module, variables, base_dir=base_dir), environment))
         return EXIT_SUCCESS
     if args.from_history:
         return offline(args, module)
+    confirm_protected(args, environment, [(module.request.method, args.profile.stem)])
     from tui.commands.output import format_result, result_json
     from tui.core.run import run_module_sync
 

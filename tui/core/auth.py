@@ -75,6 +75,7 @@ def auth_schema(table: Mapping[str, Any]) -> Schema:
         schema["params"] = FREE
     return schema
 
+
 # The credentials. The other keys (type, grant, in, name, token_url, scope, audience,
 # client_auth) are settings a person needs to see to understand a failure, and masking a
 # word like "read" everywhere would shred every text it appears in. Every params value is

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui.core.environments import Environment, with_environment
 from tui.core.errors import BodyError, FlowError, HistoryError, TemplateError
 from tui.core.exchange import DEFAULT_MAX_BODY
 from tui.core.model import Module
@@ -181,16 +182,23 @@ StepRunner = Callable[[str, Module, Variables], Awaitable[RunResult]]
 # --- planning --------------------------------------------------------------------------
 
 
-def plan_flow(entry: Path, *, max_steps: int = DEFAULT_MAX_STEPS) -> FlowGraph:
+def plan_flow(
+    entry: Path, *, max_steps: int = DEFAULT_MAX_STEPS, environment: Environment | None = None
+) -> FlowGraph:
     """Read the entry and every profile its routes can reach; nothing is sent.
 
-    Raises ProfileError for a profile that does not load and FlowError for a route that
-    names no profile, both naming the file at fault.
+    Each module gets `environment`'s defaults (auth, proxy) where it sets none. Raises
+    ProfileError for a profile that does not load and FlowError for a route that names no
+    profile, both naming the file at fault.
     """
     if max_steps < 1:
         raise FlowError(f"--max-steps must be at least 1, not {max_steps}")
+
+    def read(path: Path) -> Module:
+        return with_environment(read_module(path), environment)
+
     entry = Path(entry)
-    first = FlowNode(entry.stem, entry, read_module(entry))
+    first = FlowNode(entry.stem, entry, read(entry))
     nodes: dict[str, FlowNode] = {first.stem: first}
     queue = deque([first])
     while queue:
@@ -204,7 +212,7 @@ def plan_flow(entry: Path, *, max_steps: int = DEFAULT_MAX_STEPS) -> FlowGraph:
                 raise FlowError(
                     f"{node.path}: routes.{route} names {name!r}, but there is no such profile ({path} does not exist)"
                 )
-            nodes[stem] = FlowNode(stem, path, read_module(path))
+            nodes[stem] = FlowNode(stem, path, read(path))
             queue.append(nodes[stem])
     return FlowGraph(entry=first.stem, nodes=nodes, max_steps=max_steps)
 

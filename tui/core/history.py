@@ -41,6 +41,7 @@ from tui.core.history_record import (
     record_text,
 )
 from tui.core.names import control_problem
+from tui.core.secrets import MASK
 
 if TYPE_CHECKING:
     from tui.core.model import Module
@@ -130,6 +131,7 @@ class History:
         self.max_body = max_body
         self.last_error: str | None = None
         self.skipped: builtins.list[str] = []
+        self.replay_notes: builtins.list[str] = []
 
     def __repr__(self) -> str:
         return f"History({str(self.root)!r}, keep={self.keep})"
@@ -381,15 +383,22 @@ class History:
         except ProfileError as exc:
             raise HistoryError(f"history record {path.stem}: {exc}") from exc
 
-    def load_for_replay(self, record_id: str) -> Module:
+    def load_for_replay(self, record_id: str, *, sources: Path | None = None) -> Module:
         """`load`, refusing a record that cannot be sent as recorded.
 
         A masked secret would go out as `••••••` and a request body that was not kept
         (log_request_body off) would go out empty: the request is never sent with a hole in it.
+        A header masked in the record is taken from its source profile in `sources` (the
+        profiles folder) when that profile still has it; `replay_notes` says which.
         """
+        self.replay_notes = []
         path, text, data = self._parse(record_id)
         module = self._module(path, text, data)
         problems = masked_places(data)
+        if problems and sources is not None:
+            module, problems = self._from_source(
+                module, problems, Path(sources), str(data.get("profile") or "")
+            )
         if problems:
             raise HistoryError(
                 f"history record {path.stem} cannot be replayed as recorded: secrets were masked in "
@@ -401,6 +410,33 @@ class History:
                 "(log_request_body is off), so the replay would send a different request"
             )
         return module
+
+    def _from_source(
+        self, module: Module, problems: builtins.list[str], folder: Path, stem: str
+    ) -> tuple[Module, builtins.list[str]]:
+        """Fill masked headers from the record's source profile, where it still has them."""
+        from tui.core.profile import read_module
+
+        source_path = folder / f"{stem}.toml"
+        if not stem or not source_path.is_file():
+            return module, problems
+        try:
+            source = read_module(source_path)
+        except ProfileError:
+            return module, problems
+        own = {name.lower(): value for name, value in source.request.headers if MASK not in value}
+        headers, taken = [], set()
+        for name, value in module.request.headers:
+            if MASK in value and name.lower() in own:
+                value = own[name.lower()]
+                taken.add(f"header {name!r}")
+                self.replay_notes.append(
+                    f"header {name!r} taken from {source_path} (it is masked in the record)"
+                )
+            headers.append((name, value))
+        left = [place for place in problems if place not in taken]
+        request = replace(module.request, headers=tuple(headers))
+        return replace(module, request=request), left
 
     def save_as_profile(self, record_id: str, folder: Path, name: str, *, overwrite: bool = False) -> Path:
         """Write the record's module as `folder/<name>.toml`; masked secrets stay masked.

@@ -121,9 +121,10 @@ def masker_for(module: Module, result: RunResult, environ: Any = None) -> tuple[
         for name, value in result.exchange.request_headers:  # what the client added: jar cookies
             received |= header_secrets(name, value)
     environ = os.environ if environ is None else environ
+    filled = dict(rendered.env_values)  # from a .env file as well as from the process
     env_names = {}
     for name in _env_names_in(module.request):
-        value = environ.get(name)
+        value = filled.get(name) or environ.get(name)
         if value and value in rendered.secrets and len(value) >= _MIN_SECRET:
             env_names[value] = "{{env." + name + "}}"
     ordered = tuple(sorted(env_names.items(), key=lambda item: len(item[0]), reverse=True))

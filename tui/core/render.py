@@ -66,6 +66,8 @@ class RenderedRequest:
     follow_redirects: bool = True
     connection: Connection = Connection()
     secrets: frozenset[str] = frozenset()
+    env_values: tuple[tuple[str, str], ...] = ()
+    """(NAME, value) of each `{{env.NAME}}` filled, wherever the value came from (.env or process)."""
     auth: RenderedAuth | None = None  # applied as the request goes out (tui.core.auth_flows)
 
     def header(self, name: str) -> str | None:
@@ -92,11 +94,13 @@ class _RecordingLookup:
     def __init__(self, variables: Variables) -> None:
         self.variables = variables
         self.secrets: set[str] = set()
+        self.env_values: dict[str, str] = {}
 
     def __call__(self, name: str) -> str | None:
         value = self.variables.lookup(name)
         if value and name.startswith(ENV_PREFIX):
             self.secrets.add(value)
+            self.env_values[name[len(ENV_PREFIX) :]] = value
         return value
 
 
@@ -148,6 +152,7 @@ def render_request(module: Module, variables: Variables, *, base_dir: Path | Non
         follow_redirects=request.follow_redirects,
         connection=connection,
         secrets=frozenset(secrets),
+        env_values=tuple(lookup.env_values.items()),
         auth=auth,
     )
 
