@@ -1,4 +1,5 @@
-"""The request body: content type, a plain text editor (json/xml) or a fields editor (form/multipart).
+"""The request body: content type, then the editor its type needs — text (json, xml, text),
+fields (form, multipart), a file path (file), or a query and its variables (graphql).
 
 No tree-sitter: `TextArea(language=…)` segfaults with tree-sitter 0.26 on JSON, so the
 editor is plain text and the body is checked for well-formedness when it is sent.
@@ -10,10 +11,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Label, Select, TextArea
+from textual.widgets import Input, Label, Select, TextArea
 
 from tui.app.widgets.key_values import KeyValueEditor
-from tui.core.model import CONTENT_TYPES, Body
+from tui.core.model import CONTENT_TYPES, FIELD_BODIES, TEXT_BODIES, Body
+
+_HINTS = {
+    "multipart": "multipart: a value @path/to/file attaches that file (relative to the profile)",
+    "text": "text: sent as is; Content-Type text/plain unless a header sets it",
+    "file": "file: the whole file is sent, streamed; Content-Type from the name unless a header sets it",
+    "graphql": "graphql: the query above, its variables (a JSON object) below",
+}
 
 
 class BodyEditor(Vertical):
@@ -43,6 +51,17 @@ class BodyEditor(Vertical):
         yield KeyValueEditor(
             body.fields, placeholders=("field", "value, or @file to attach"), id="body-fields"
         )
+        yield Input(body.file, placeholder="path/to/file (relative to the profile)", id="body-file")
+        yield TextArea(
+            body.query, id="body-query", soft_wrap=False, show_line_numbers=True, tab_behavior="indent"
+        )
+        yield TextArea(
+            body.variables,
+            id="body-variables",
+            soft_wrap=False,
+            show_line_numbers=True,
+            tab_behavior="indent",
+        )
         yield Label("", id="body-hint")
 
     def on_mount(self) -> None:
@@ -63,10 +82,14 @@ class BodyEditor(Vertical):
         area.replace(text, (0, 0), area.document.end)
 
     def body(self) -> Body:
+        """Every part is kept whatever the type, so trying another type loses nothing."""
         return Body(
             content_type=self.content_type,
             text=self.query_one("#body-text", TextArea).text,
             fields=self.query_one("#body-fields", KeyValueEditor).pairs,
+            file=self.query_one("#body-file", Input).value,
+            query=self.query_one("#body-query", TextArea).text,
+            variables=self.query_one("#body-variables", TextArea).text,
         )
 
     async def load(self, body: Body | None) -> None:
@@ -74,18 +97,22 @@ class BodyEditor(Vertical):
         self.query_one("#content-type", Select).value = body.content_type
         self.query_one("#body-text", TextArea).load_text(body.text)
         await self.query_one("#body-fields", KeyValueEditor).load(body.fields)
+        self.query_one("#body-file", Input).value = body.file
+        self.query_one("#body-query", TextArea).load_text(body.query)
+        self.query_one("#body-variables", TextArea).load_text(body.variables)
         self._show_for(body.content_type)
 
     def _show_for(self, content_type: str) -> None:
-        textual_body = content_type in ("json", "xml")
-        self.query_one("#body-text").display = textual_body
-        self.query_one("#body-fields").display = not textual_body
-        hint = (
-            "multipart: a value @path/to/file attaches that file (relative to the profile)"
-            if content_type == "multipart"
-            else ""
-        )
-        self.query_one("#body-hint", Label).update(hint)
+        shown = {
+            "#body-text": content_type in TEXT_BODIES,
+            "#body-fields": content_type in FIELD_BODIES,
+            "#body-file": content_type == "file",
+            "#body-query": content_type == "graphql",
+            "#body-variables": content_type == "graphql",
+        }
+        for selector, display in shown.items():
+            self.query_one(selector).display = display
+        self.query_one("#body-hint", Label).update(_HINTS.get(content_type, ""))
 
     @on(Select.Changed, "#content-type")
     def _type(self, event: Select.Changed) -> None:
@@ -95,6 +122,7 @@ class BodyEditor(Vertical):
 
     @on(TextArea.Changed)
     @on(KeyValueEditor.Changed)
-    def _edited(self, event: TextArea.Changed | KeyValueEditor.Changed) -> None:
+    @on(Input.Changed, "#body-file")
+    def _edited(self, event: TextArea.Changed | KeyValueEditor.Changed | Input.Changed) -> None:
         event.stop()
         self.post_message(self.Changed())
