@@ -231,7 +231,8 @@ def test_secure_example_needs_the_token_from_the_environment(sandbox: Sandbox) -
 @pytest.fixture
 def echo_profile(tmp_path: Path) -> Path:
     write_profile(tmp_path, 'v = "vars-file"\n[env]\nT = "vars-file"\n', name="vars.toml")
-    (tmp_path / ".env").write_text("# test values\nexport T='env-file'\n", encoding="utf-8")
+    # not named .env: that one, beside the profile, is read without being asked for
+    (tmp_path / "extra.env").write_text("# test values\nexport T='env-file'\n", encoding="utf-8")
     return write_profile(
         tmp_path,
         """
@@ -277,7 +278,7 @@ def test_variable_precedence(
     if "vars" in layers:
         args += ["--vars-file", folder / "vars.toml"]
     if "envfile" in layers:
-        args += ["--env-file", folder / ".env"]
+        args += ["--env-file", folder / "extra.env"]
     if "process" in layers:
         env["T"] = "process"
     if "var" in layers:

@@ -286,7 +286,9 @@ def test_replay_exit_codes_follow_run(sandbox: Sandbox, profiles: Path) -> None:
     assert done.returncode == 1 and "route: FAILURE" in done.stdout
 
 
-def test_replaying_a_masked_secret_is_refused(sandbox: Sandbox, profiles: Path) -> None:
+def test_replaying_a_masked_secret_is_refused_once_its_source_is_gone(
+    sandbox: Sandbox, profiles: Path
+) -> None:
     path = write_profile(
         profiles,
         f"""
@@ -297,7 +299,11 @@ def test_replaying_a_masked_secret_is_refused(sandbox: Sandbox, profiles: Path) 
     """,
     )
     hookbench("run", path)
-    done = hookbench("history", "--profiles", profiles, "replay", listed(profiles)[0]["id"])
+    record = listed(profiles)[0]["id"]
+    taken = hookbench("history", "--profiles", profiles, "replay", record)
+    assert taken.returncode == 0 and "header 'X-Api-Key' taken from" in taken.stderr
+    path.unlink()
+    done = hookbench("history", "--profiles", profiles, "replay", record)
     assert done.returncode == 2
     assert "masked" in done.stderr and "X-Api-Key" in done.stderr
 
