@@ -108,7 +108,7 @@ def test_text_file_and_graphql_bodies() -> None:
     text = profiles["echo/text-post.toml"].module.request.body  # type: ignore[attr-defined]
     assert text.content_type == "text" and "{{$isoTimestamp}}" in text.text
     assert profiles["echo/file-upload.toml"].module.request.body.file == "attachment.txt"  # type: ignore[attr-defined]
-    graphql = profiles["echo/graphql-query.toml"].module.request.body  # type: ignore[attr-defined]
+    graphql = profiles["echo/graph-ql-query.toml"].module.request.body  # type: ignore[attr-defined]
     assert graphql.query.startswith("query {") and json.loads(graphql.variables) == {"id": 1}
 
 
