@@ -8,6 +8,7 @@ import os
 import signal
 from collections import deque
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,11 +22,13 @@ from tui.app import upstream
 from tui.app.dialogs import UnsavedChanges
 from tui.app.safety_net import INPUTS_KEPT, describe_input, exit_line, versions
 from tui.app.workbench import Workbench
+from tui.core.environments import environment_names
 from tui.core.errors import HookbenchError
 from tui.core.safe_text import safe_text
 from tui.core.variables import Variables
 
 if TYPE_CHECKING:
+    from tui.core.environments import Environment
     from tui.core.send import Clients
 
 
@@ -47,19 +50,27 @@ class HookbenchApp(App[None]):
         *,
         profile_path: Path | None = None,
         variables: Variables | None = None,
+        environment: Environment | None = None,
     ) -> None:
         upstream.install()  # before any screen exists: Textual bugs hookbench defends against
         super().__init__()
         self.folder = folder
         self.profile_path = profile_path
         self.variables = variables or Variables()
+        self.environment = environment
         self._clients: Clients | None = None
         self._inputs: deque[str] = deque(maxlen=INPUTS_KEPT)  # for a crash report
         self.exit_message: str | None = None  # the safety net's one line (`tui.commands.app` prints it)
 
     def get_default_screen(self) -> Screen[None]:
         """The workbench is the app's first screen (no blank screen drawn before it)."""
-        return Workbench(self.folder, self.variables, lambda: self.clients, profile_path=self.profile_path)
+        return Workbench(
+            self.folder,
+            self.variables,
+            lambda: self.clients,
+            profile_path=self.profile_path,
+            environment=self.environment,
+        )
 
     def on_mount(self) -> None:
         # After the first screen is drawn: an import in a thread still holds the GIL.
@@ -170,6 +181,12 @@ class HookbenchApp(App[None]):
             "Paste a curl command: it becomes a profile in the profiles folder (secrets to .env)",
             self.workbench.action_import_curl,
         )
+        for name in [None, *environment_names(self.folder)]:
+            yield SystemCommand(
+                f"Environment: {name or 'none'}",
+                "Switch the active environment (f8 cycles)",
+                partial(self.workbench.switch_environment, name),
+            )
         yield SystemCommand("Help", "Keys and dot-path notation", self.workbench.action_help)
 
     def action_copy_curl(self, reveal: bool = False) -> None:

@@ -1,4 +1,5 @@
-"""Small modal dialogs: ask for a name, a path or a text; what to do with unsaved changes; a report."""
+"""Small modal dialogs: ask for a name, a path or a text; confirm an action; what to do with unsaved
+changes; a report."""
 
 from __future__ import annotations
 
@@ -54,6 +55,34 @@ class NamePrompt(ModalScreen[str | None]):
     @on(Button.Pressed, "#prompt-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class Confirm(ModalScreen[bool]):
+    """A yes-or-no question; dismisses with True only for the action button."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str, action: str) -> None:
+        super().__init__()
+        self.question = question
+        self.action = action
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompt"):
+            yield Label(self.question, markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button(self.action, variant="error", id="confirm-yes")
+                yield Button("Cancel", variant="primary", id="confirm-no")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-no", Button).focus()  # the safe answer is the default
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm-yes")
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
 
 
 class UnsavedChanges(ModalScreen[str]):

@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
+from tui.app.dialogs import Confirm
 from tui.app.recovery import RecoveryKeeper, offer
 from tui.app.widgets.auth_editor import AuthEditor
 from tui.app.widgets.body_editor import BodyEditor
@@ -40,6 +41,13 @@ from tui.app.widgets.response_viewer import ResponseViewer
 from tui.app.widgets.set_variables import SetVariablesPanel
 from tui.app.widgets.url_bar import UrlBar
 from tui.core.catalogue import suggest_target
+from tui.core.environments import (
+    SAFE_METHODS,
+    Environment,
+    environment_names,
+    load_environment,
+    with_environment,
+)
 from tui.core.errors import HookbenchError
 from tui.core.history import History
 from tui.core.model import Module, Request, SetVariable
@@ -75,6 +83,7 @@ class Workbench(Screen[None]):
         Binding("f4", "next_tab('#response-tabs')", "Next response tab", id="response-tab", show=False),
         Binding("f6", "pager", "Pager", id="pager", show=False),
         Binding("f7", "edit_body", "Edit body", id="edit-body", show=False),
+        Binding("f8", "next_environment", "Environment", id="next-environment"),
     ]
 
     def __init__(
@@ -84,12 +93,16 @@ class Workbench(Screen[None]):
         clients: Callable[[], Clients],
         *,
         profile_path: Path | None = None,
+        environment: Environment | None = None,
     ) -> None:
-        """`clients` gives the app's long-lived HTTP clients (created on first send)."""
+        """`clients` gives the app's long-lived HTTP clients (created on first send);
+        `variables` are the chain without an environment, `environment` the one active first."""
         super().__init__()
         self.folder = folder
         self._clients = clients
-        self.variables = variables
+        self._base_variables = variables
+        self.environment = environment
+        self.variables = variables.with_environment(environment)
         self.session_values: dict[str, str] = {}
         self.profile: Profile | None = None
         self.module = Module(request=Request(url="https://"))
@@ -147,8 +160,11 @@ class Workbench(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#sidebar").display = self.app.size.width >= 100
+        self.composer.show_environment(self.environment)
         if self._load_error:
             self.notify(self._load_error, title="Cannot open profile", severity="error", timeout=10)
+        elif self.profile is not None:
+            self._warn_unknown_keys(self.profile.warnings)
         self.call_after_refresh(self._refresh_derived)
         self._offer_recovery(self.recovery.waiting())
 
@@ -202,7 +218,38 @@ class Workbench(Screen[None]):
             self.notify(str(exc), title="Cannot open profile", severity="error", timeout=10)
             return False
         await self.load_module(profile.module, profile)
+        self._warn_unknown_keys(profile.warnings)
         return True
+
+    def _warn_unknown_keys(self, warnings: tuple[str, ...]) -> None:
+        if warnings:
+            self.notify(
+                "\n".join(warnings), title="Unknown keys (kept, not used)", severity="warning", timeout=15
+            )
+
+    # --- environments -----------------------------------------------------------------------
+
+    def action_next_environment(self) -> None:
+        """Cycle: no environment, then each of the folder's environments in name order."""
+        names = [None, *environment_names(self.folder)]
+        current = self.environment.name if self.environment else None
+        following = names[(names.index(current) + 1) % len(names)] if current in names else None
+        self.switch_environment(following)
+
+    def switch_environment(self, name: str | None) -> None:
+        """Make `name` (None: none) the active environment; a broken file is reported, not used."""
+        try:
+            environment = load_environment(self.folder, name) if name else None
+            variables = self._base_variables.with_environment(environment)
+        except HookbenchError as exc:
+            self.notify(str(exc), title="Environment not switched", severity="error", timeout=10)
+            return
+        self.environment, self.variables = environment, variables
+        self.composer.show_environment(environment)
+        if environment is not None and environment.warnings:
+            self._warn_unknown_keys(environment.warnings)
+        self.notify(f"Environment: {name or 'none'}", timeout=3)
+        self.call_after_refresh(self._refresh_derived)
 
     async def load_module(
         self, module: Module, profile: Profile | None, *, saved: Module | None = None
@@ -396,14 +443,29 @@ class Workbench(Screen[None]):
     @on(UrlBar.SendPressed)
     def action_send(self) -> None:
         try:
-            module = self.collect()
+            module = with_environment(self.collect(), self.environment)
         except ValueError as exc:
             self.viewer.status.show_error(str(exc))
             return
         profile_path = self.profile.path if self.profile else None
         origin = None if profile_path else self._origin_profile or module.name
+        environment = self.environment
+        if environment is not None and environment.protected and module.request.method not in SAFE_METHODS:
+            self._confirm_send(module, profile_path, origin)
+            return
         self._before = record_cutoff(datetime.now(UTC))
         self._send(module, self.current_variables(), profile_path, origin)
+
+    @work(exclusive=True, exit_on_error=False, group="confirm")
+    async def _confirm_send(self, module: Module, profile_path: Path | None, origin: str | None) -> None:
+        """A protected environment: anything but GET/HEAD is sent only when the person says so."""
+        name = self.environment.name if self.environment else ""
+        question = f"Environment {name!r} is protected. Send {module.request.method} {module.request.url}?"
+        if await self.app.push_screen_wait(Confirm(question, "Send")):
+            self._before = record_cutoff(datetime.now(UTC))
+            self._send(module, self.current_variables(), profile_path, origin)
+        else:
+            self.viewer.status.show_idle("Not sent: the protected environment was not confirmed")
 
     @work(exclusive=True, exit_on_error=False, group="send")
     async def _send(
@@ -820,7 +882,7 @@ class Workbench(Screen[None]):
 
         base_dir = self.profile.path.parent if self.profile else self.folder
         return export_curl(
-            self.collect(),
+            with_environment(self.collect(), self.environment),
             self.current_variables(),
             base_dir=base_dir,
             reveal=reveal,

@@ -56,9 +56,9 @@ def demo_folder() -> Path:
 def run(args: argparse.Namespace) -> int:
     """Open the workbench for `hookbench`, `open` or `demo`; its exit code is the app's."""
     from tui.app.app import HookbenchApp
-    from tui.commands.common import variables_from_args
+    from tui.commands.common import environment_from_args, variables_from_args
     from tui.core.history import keep_setting
-    from tui.core.variables import Variables
+    from tui.core.variables import build_variables
 
     keep_setting()  # a bad HOOKBENCH_HISTORY_KEEP is a one-line error here, not a crash on screen
 
@@ -66,27 +66,35 @@ def run(args: argparse.Namespace) -> int:
         from tui.sandbox import Sandbox
 
         folder = args.demo_profiles or args.profiles or demo_folder()
+        environment = environment_from_args(args, folder)
         with Sandbox() as sandbox:
-            variables = Variables(overrides={"base_url": sandbox.base_url})
+            variables = build_variables(folder, assignments=[f"base_url={sandbox.base_url}"])
             start = folder / "subscriber-lookup.toml"
-            app = HookbenchApp(folder, profile_path=start if start.is_file() else None, variables=variables)
+            app = HookbenchApp(
+                folder,
+                profile_path=start if start.is_file() else None,
+                variables=variables,
+                environment=environment,
+            )
             app.run()
         if app.exit_message:
             print(app.exit_message, file=sys.stderr)
         print(f"hookbench demo: the profiles you saw are in {folder}")
         return app.return_code or 0
     if args.command == "open":
-        from tui.commands.common import environment_from_args
         from tui.core.profile import read_module
 
         path = args.profile
         read_module(path)  # a missing or invalid file is reported before the screen switches
         folder = path.resolve().parent
         environment = environment_from_args(args, folder)  # an unknown one too
-        variables = variables_from_args(args, folder, environment)
-        app = HookbenchApp(folder, profile_path=path, variables=variables)
+        variables = variables_from_args(args, folder)  # the workbench adds the environment
+        app = HookbenchApp(folder, profile_path=path, variables=variables, environment=environment)
     else:
-        app = HookbenchApp(args.profiles or Path("profiles"))
+        folder = args.profiles or Path("profiles")
+        app = HookbenchApp(
+            folder, variables=build_variables(folder), environment=environment_from_args(args, folder)
+        )
     app.run()
     if app.exit_message:  # the safety net caught an error: where its report and the copy are
         print(app.exit_message, file=sys.stderr)

@@ -3,6 +3,9 @@
 profile `[variables]` → environment `[variables]` → `--vars-file` → values published by
 earlier steps → `.env` files (for `env.*`: `profiles/.env`, the environment's `dotenv`, then
 `--env-file`) → the process environment (for `env.*`) → `--var NAME=VALUE`.
+
+The environment's two layers can be swapped (`with_environment`): the workbench switches
+environments without rebuilding the rest.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ class Variables:
     environment: Mapping[str, str] = field(default_factory=dict)
     vars_file: Mapping[str, str] = field(default_factory=dict)
     published: Mapping[str, str] = field(default_factory=dict)
+    dotenv: Mapping[str, str] = field(default_factory=dict)  # profiles/.env
+    environment_dotenv: Mapping[str, str] = field(default_factory=dict)
     env_file: Mapping[str, str] = field(default_factory=dict)
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
     overrides: Mapping[str, str] = field(default_factory=dict)
@@ -42,10 +47,9 @@ class Variables:
             return self.overrides[name]
         if name.startswith(ENV_PREFIX):
             key = name[len(ENV_PREFIX) :]
-            if key in self.environ:
-                return self.environ[key]
-            if key in self.env_file:
-                return self.env_file[key]
+            for values in (self.environ, self.env_file, self.environment_dotenv, self.dotenv):
+                if key in values:
+                    return values[key]
         for layer in (self.published, self.vars_file, self.environment, self.defaults):
             if name in layer:
                 return layer[name]
@@ -62,6 +66,19 @@ class Variables:
     def with_overrides(self, values: Mapping[str, str]) -> Variables:
         """The same chain with `--var`-level values added on top."""
         return replace(self, overrides={**self.overrides, **values})
+
+    def with_environment(self, environment: Environment | None) -> Variables:
+        """The same chain with `environment`'s variables and dotenv (none: without any)."""
+        if environment is None:
+            return replace(self, environment={}, environment_dotenv={})
+        dotenv = environment.dotenv
+        return replace(
+            self,
+            environment=dict(environment.variables),
+            environment_dotenv=read_env_file(dotenv, f"environment {environment.name!r}: dotenv")
+            if dotenv
+            else {},
+        )
 
 
 def parse_assignment(text: str) -> tuple[str, str]:
@@ -159,16 +176,10 @@ def build_variables(
 ) -> Variables:
     """The chain for a profiles folder: its `.env` (read when present), the environment's
     variables and dotenv, then what the command line gave."""
-    dotenvs: dict[str, str] = {}
-    if folder is not None and (Path(folder) / ".env").is_file():
-        dotenvs.update(read_env_file(Path(folder) / ".env", ""))
-    if environment is not None and environment.dotenv is not None:
-        dotenvs.update(read_env_file(environment.dotenv, f"environment {environment.name!r}: dotenv"))
-    if env_file is not None:
-        dotenvs.update(read_env_file(env_file))
+    folder_env = Path(folder) / ".env" if folder is not None else None
     return Variables(
-        environment=dict(environment.variables) if environment is not None else {},
         vars_file=read_vars_file(vars_file) if vars_file else {},
-        env_file=dotenvs,
+        dotenv=read_env_file(folder_env, "") if folder_env is not None and folder_env.is_file() else {},
+        env_file=read_env_file(env_file) if env_file else {},
         overrides=dict(parse_assignment(item) for item in assignments),
-    )
+    ).with_environment(environment)

@@ -9,7 +9,9 @@ as its children's messages (`UrlBar.*`, `KeyValueEditor.Changed`, `AuthEditor.Ch
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -24,6 +26,9 @@ from tui.app.widgets.options_form import OptionsForm
 from tui.app.widgets.placeholders import PlaceholdersPanel
 from tui.app.widgets.url_bar import UrlBar
 from tui.core.model import BODY_METHODS, Request
+
+if TYPE_CHECKING:
+    from tui.core.environments import Environment
 
 
 class Composer(Vertical):
@@ -110,6 +115,18 @@ class Composer(Vertical):
 
     def show_title(self, title: str) -> None:
         self.url_bar.border_title = title
+
+    def show_environment(self, environment: Environment | None) -> None:
+        """The active environment, always on screen (f8 switches); a protected one in warning colours."""
+        if environment is None:
+            self.url_bar.border_subtitle = Text("env: none (f8)", style="dim")
+        elif environment.protected:
+            self.url_bar.border_subtitle = Text(
+                f" env: {environment.name} · PROTECTED ", style="bold black on yellow"
+            )
+        else:
+            self.url_bar.border_subtitle = Text(f"env: {environment.name}", style="bold")
+        self.url_bar.set_class(environment is not None and environment.protected, "protected")
 
     def toggle_tabs(self) -> bool:
         """Show or hide the request tabs (more room for the response); True if focus was in them."""

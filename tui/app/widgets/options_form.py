@@ -79,7 +79,7 @@ class OptionsForm(VerticalScroll):
             log_request_body="log_request_body" in on,
             log_response_body="log_response_body" in on,
             follow_redirects="follow_redirects" in on,
-            verify_tls="verify_tls" in on,
+            verify_tls=_verify(request.verify_tls, "verify_tls" in on),
             fail_on_missing="fail_on_missing" in on,
         )
 
@@ -88,3 +88,10 @@ class OptionsForm(VerticalScroll):
     def _changed(self, event: Input.Changed | SelectionList.SelectedChanged) -> None:
         event.stop()
         self.post_message(self.Changed())
+
+
+def _verify(current: bool | str, on: bool) -> bool | str:
+    """The switch turns checking on or off; a "system" or CA-bundle setting survives staying on."""
+    if not on:
+        return False
+    return current if isinstance(current, str) else True

@@ -36,6 +36,7 @@ from tui.core.run import RunResult
 from tui.core.safe_text import safe_json
 from tui.core.search import find_in_lines, find_nodes
 from tui.core.secrets import mask_header, mask_text
+from tui.core.timings import timings_text
 
 
 class ResponseViewer(Vertical):
@@ -175,6 +176,9 @@ class ResponseViewer(Vertical):
         redirects = f" (after {exchange.redirects} redirects)" if exchange.redirects else ""
         text.append("\nfinal URL: ", "dim")
         append_safe(text, f"{mask_text(exchange.url, secrets)}{redirects}", "dim")
+        if exchange.timings_ms:
+            text.append("\ntimings: ", "dim")
+            text.append(timings_text(exchange.timings_ms), "dim")
         text.append("\n\n")
         for name, value in exchange.headers:
             append_safe(text, f"{name}: ", "bold cyan")
