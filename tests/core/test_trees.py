@@ -234,9 +234,14 @@ def test_big_json_is_walked_and_reports_progress() -> None:
 
 
 def test_errors_read_the_same_whichever_parser() -> None:
-    assert parse_json('{"a": 1,}')[1] == (
-        "body is not JSON: Expecting property name enclosed in double quotes at line 1, column 9"
-    )
-    assert parse_json("[" * 5000 + "]" * 5000)[1] == "body is not JSON we can read: nested too deeply"
+    # Python's own sentence differs between versions (3.13: "Illegal trailing comma ..."):
+    # assert our words, json's message and that a position is given.
+    try:
+        json.loads('{"a": 1,}')
+    except json.JSONDecodeError as exc:
+        expected = f"body is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+    assert parse_json('{"a": 1,}')[1] == expected
+    assert "at line 1, column" in expected
+    assert parse_json("[" * 200_000 + "]" * 200_000)[1] == "body is not JSON we can read: nested too deeply"
     assert "digits" in (parse_json("1" * 5000)[1] or "")
     assert string.digits  # keep the import honest for linters

@@ -58,7 +58,7 @@ def parse_xml_tree(text: str, *, progress: Progress | None = None) -> Any:
         fed = min(total, start + _SLICE)
         if fed - max(parser.CurrentByteIndex, 0) > MAX_MARKUP:
             raise TooBig(
-                f"a single tag or comment near byte {parser.CurrentByteIndex} is longer than {MAX_MARKUP >> 20} MB"
+                f"a single tag or comment near byte {max(parser.CurrentByteIndex, 0)} is longer than {MAX_MARKUP >> 20} MB"
             )
         if progress is not None:
             progress.advance(fed / total)
