@@ -157,6 +157,12 @@ async def test_further_typing_cancels_the_search_under_way(
             await pilot.pause(0.01)
             if not bar.searching:
                 break
+        # The bar hears "done" from inside the worker, just before its function returns: give
+        # the thread the moment it needs to reach its final state.
+        for _ in range(500):
+            if started[-1].state != WorkerState.RUNNING:
+                break
+            await pilot.pause(0.01)
         states = [w.state for w in started]
         assert states[0] == WorkerState.CANCELLED and started[1].is_cancelled, states
         assert states[2] == WorkerState.SUCCESS and len(started) == 3, states
