@@ -8,10 +8,13 @@ from bash, hookbench from its environment (`{{env.NAME}}`), as a person would ru
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from email.parser import BytesParser
 from email.policy import HTTP
 from pathlib import Path
@@ -20,7 +23,9 @@ from urllib.parse import parse_qsl
 
 import pytest
 
+from tests.servers import Proxy, forward_proxy, make_tls_files, tls_server
 from tui.cli import main
+from tui.core.curl import export_curl
 from tui.core.profile import read_module
 from tui.core.run import run_module_sync
 from tui.core.variables import Variables, read_env_file
@@ -135,6 +140,20 @@ COMMANDS: dict[str, str] = {
     "form-text-from-file": """curl -F 'message=<message.txt' -F 'to=ops' "$BASE/echo/api/v1/notify" """,
     "token-scheme": """curl -H "Authorization: Token token=abc123, email=ops@example.com" "$BASE/echo/api/v1/customers?page=2" """,
     "ansi-c-quoting": """curl -H $'X-Note: tab\\there' -H 'Content-Type: application/json' -d $'{"text": "caf\\u00e9 \\x41 it\\'s"}' "$BASE/echo/api/ansi" """,
+    "loggly-text-line": """curl -H "content-type:text/plain" -d 'PLAINTEXT log line: disk 91% full on db01' "$BASE/echo/api/inputs/TOKEN/tag/http/" """,
+    "raw-words-no-type": """curl "$BASE/echo/api/v1/hooks/ping" -d 'ping from the docs, no pairs here'""",
+    "elastic-bulk-ndjson": """curl -s -H "Content-Type: application/x-ndjson" -XPOST "$BASE/echo/api/_bulk" --data-binary "@requests.ndjson" """,
+    "salesforce-bulk-csv": """curl "$BASE/echo/api/services/data/v58.0/jobs/ingest/7505e000/batches" \\
+  -X PUT -H "Authorization: Bearer 00D5e000000abcd" \\
+  -H "Content-Type: text/csv" --data-binary @contacts.csv""",
+    "dropbox-binary-upload": """curl -X POST "$BASE/echo/api/2/files/upload" \\
+  --header "Authorization: Bearer sl.dropbox-token-0123" \\
+  --header 'Dropbox-API-Arg: {"path": "/Homework/math/logo.png","mode": "add"}' \\
+  --header "Content-Type: application/octet-stream" \\
+  --data-binary @logo.png""",
+    "binary-no-type": """curl --data-binary @logo.png "$BASE/echo/api/v1/blobs" """,
+    "corporate-proxy": """curl --proxy "http://$PROXY_HOST" --proxy-user 'ops:pr0xy pass' -H 'Accept: application/json' "$BASE/echo/api/v1/status" """,
+    "proxy-stuck-flag": """curl -x$PROXY_HOST -d 'name=Ada' "$BASE/echo/api/v1/people" """,
     "prompt-and-output-flags": """$ curl -sS -o /dev/null -w '%{http_code}' -X PUT "$BASE/echo/api/v1/flags/beta" -H 'Content-Type: application/json' -d '{"enabled": false}'""",
 }
 
@@ -150,7 +169,11 @@ FILES = {
     "note.txt": "50% off & more",
     "payload.txt": "first=Ada&\nlast=Lovelace\n",
     "message.txt": "Disk full on db01",
+    "requests.ndjson": '{"index":{"_index":"logs"}}\n{"msg":"disk full","host":"db01"}\n',
+    "contacts.csv": "FirstName,LastName,Email\nAda,Lovelace,ada@example.com\nAlan,Turing,alan@example.com\n",
 }
+# A PNG header and every byte value: not text, so `--data-binary @logo.png` is a file body.
+LOGO = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 3
 # Headers either side adds on its own; the ones a command sets are compared.
 _OWN = {"host", "connection", "content-length", "accept-encoding", "user-agent", "accept"}
 
@@ -161,7 +184,19 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name, text in FILES.items():
         (folder / name).write_text(text, encoding="utf-8")
     (folder / "invoice.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 4 + b"\n%%EOF\n")
+    (folder / "logo.png").write_bytes(LOGO)
     return folder
+
+
+@pytest.fixture(scope="module")
+def proxy() -> Iterator[Proxy]:
+    with forward_proxy() as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def _proxy_host(proxy: Proxy, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(SHELL_ENV, "PROXY_HOST", proxy.url.removeprefix("http://"))
 
 
 def shell_env(sandbox: Sandbox) -> dict[str, str]:
@@ -219,9 +254,11 @@ def comparable(echo: dict[str, Any], command: str) -> dict[str, Any]:
     if media_type.startswith("multipart/form-data"):
         kept["content-type"] = "multipart/form-data"
         body = sorted(multipart_parts(media_type, body, typed="type=" in command))
-    elif media_type.startswith("application/x-www-form-urlencoded"):
+    elif media_type.startswith("application/x-www-form-urlencoded") and all(
+        "=" in piece for piece in body.split("&") if piece
+    ):
         body = parse_qsl(body, keep_blank_values=True)
-    elif "json" in media_type and body:
+    elif re.search(r"[/+]json\b", media_type) and body:
         body = json.loads(body)
     return {
         "method": echo["method"],
@@ -257,12 +294,17 @@ def test_the_table_is_as_long_as_the_issue_asks() -> None:
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_curl_and_hookbench_send_the_same_request(
-    name: str, workspace: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+    name: str, workspace: Path, sandbox: Sandbox, proxy: Proxy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     command = COMMANDS[name]
+    carried = len(proxy.seen)
     by_curl = echo_by_curl(command, workspace, sandbox)
     by_hookbench, profile = echo_by_hookbench(command, workspace, sandbox, name, monkeypatch)
     assert comparable(by_hookbench, command) == comparable(by_curl, command)
+    if "PROXY_HOST" in command:  # both went through the proxy, with the same credentials
+        assert len(proxy.seen) == carried + 2 and proxy.seen[-1] == proxy.seen[-2]
+        assert proxy.credentials[-1] == proxy.credentials[-2]
+        assert ("proxy-user" in command) == proxy.credentials[-1].startswith("Basic ")
     # and the profile holds no credential of the command: they went to the .env beside it
     text = profile.read_text(encoding="utf-8")
     for secret in (
@@ -273,5 +315,73 @@ def test_curl_and_hookbench_send_the_same_request(
         "00D5e000000abcd",
         "AIzaSyD",
         "shh-its",
+        "sl.dropbox",
+        "pr0xy",
     ):
         assert secret not in text
+
+
+def test_tls_options_against_a_mutual_tls_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--cacert`, `--cert`, `--key` and `--pass` (an encrypted key) against a server that
+    demands a client certificate: curl, hookbench from the imported profile, and the command
+    hookbench exports from that profile all get in as the same client."""
+    (tmp_path / "tls").mkdir()
+    tls = make_tls_files(tmp_path / "tls")
+    monkeypatch.chdir(tmp_path)
+    with tls_server(tls) as url:
+        command = (
+            f"curl --cacert tls/ca.pem --cert tls/{tls.client_cert.name} --key tls/{tls.encrypted_key.name} "
+            f"--pass '{tls.key_password}' {url}/whoami"
+        )
+        plain = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path)}
+        by_curl = subprocess.run(
+            ["bash", "-c", command], cwd=tmp_path, env=plain, capture_output=True, timeout=30
+        )
+        assert by_curl.returncode == 0, by_curl.stderr.decode()
+        assert json.loads(by_curl.stdout) == {"client": "client.hookbench.test"}
+
+        profile = tmp_path / "profiles" / "whoami.toml"
+        assert main(["import", "curl", command, "-o", str(profile)]) == 0
+        text = profile.read_text(encoding="utf-8")
+        assert tls.key_password not in text  # the key's password went to the .env
+        module = read_module(profile)
+        assert module.request.verify_tls == str(tls.ca_pem)
+        assert module.request.client_key == str(tls.encrypted_key)
+        secrets = read_env_file(profile.parent / ".env")
+        result = run_module_sync(module, Variables(environ={}, env_file=secrets), base_dir=profile.parent)
+        assert result.exchange is not None, result.reason
+        assert json.loads(result.exchange.body) == {"client": "client.hookbench.test"}
+
+        exported = export_curl(module, Variables(environ={}), base_dir=profile.parent)
+        assert '--pass "$HOOKBENCH_WHOAMI_KEY_PASSWORD"' in exported
+        again = subprocess.run(
+            ["bash", "-c", exported], env={**plain, **secrets}, capture_output=True, timeout=30
+        )
+        assert again.returncode == 0, again.stderr.decode()
+        assert json.loads(again.stdout) == {"client": "client.hookbench.test"}
+
+
+def test_a_binary_upload_arrives_byte_for_byte(
+    workspace: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--data-binary @file` of a file that is not text: both send exactly its bytes (the echo
+    table compares decoded text; /echo/raw gives the bytes' digest)."""
+    command = """curl -H 'Content-Type: image/png' --data-binary @logo.png "$BASE/echo/raw" -D -"""
+    done = subprocess.run(
+        ["bash", "-c", command + " -o /dev/null"],
+        cwd=workspace,
+        env={"PATH": os.environ.get("PATH", ""), **shell_env(sandbox)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    digest = hashlib.sha256(LOGO).hexdigest()
+    assert f"x-body-sha256: {digest}" in done.stdout.lower()
+    monkeypatch.chdir(workspace)
+    profile = workspace / "profiles" / "raw-upload.toml"
+    assert main(["import", "curl", command, "-o", str(profile)]) == 0
+    module = read_module(profile)
+    assert module.request.body is not None and module.request.body.file == str(workspace / "logo.png")
+    result = run_module_sync(module, Variables(environ=shell_env(sandbox)), base_dir=profile.parent)
+    assert result.exchange is not None and result.exchange.header("x-body-sha256") == digest
+    assert result.exchange.body == LOGO

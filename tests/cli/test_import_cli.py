@@ -148,3 +148,95 @@ Authorization = "Bearer {{{{env.HOOKBENCH_DEMO_TOKEN}}}}"
 def test_export_of_a_missing_profile_is_exit_2(tmp_path: Path) -> None:
     done = hookbench("export", "curl", "nope.toml", cwd=tmp_path)
     assert done.returncode == 2 and "nope.toml: no such profile file" in done.stderr
+
+
+def sent_with_env(profile: Path, name: str) -> dict[str, object]:
+    """What `hookbench run PROFILE --env NAME` sends, as the sandbox echoes it."""
+    from tui.core.environments import load_environment, with_environment
+    from tui.core.profile import read_module
+    from tui.core.run import run_module_sync
+    from tui.core.variables import build_variables
+
+    folder = profile.parent
+    environment = load_environment(folder, name)
+    module = with_environment(read_module(profile), environment)
+    result = run_module_sync(module, build_variables(folder, environment=environment), base_dir=folder)
+    assert result.exchange is not None and result.exchange.status == 200, result.reason
+    echo: dict[str, object] = json.loads(result.exchange.body)
+    return echo
+
+
+def test_export_with_env_sends_what_run_with_env_sends(
+    tmp_path: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The environment's base URL, variables, dotenv, auth and proxy are in the exported command,
+    and the command, run by bash and curl, sends what `hookbench run --env` sends."""
+    from tests.servers import forward_proxy
+
+    folder = tmp_path / "profiles"
+    (folder / "environments").mkdir(parents=True)
+    (folder / "environments" / "staging.toml").write_text(
+        """dotenv = "staging.env"
+proxy = "http://{{env.PROXY_HOST}}"
+[variables]
+base_url = "%s"
+region = "eu"
+[auth]
+type = "bearer"
+token = "{{env.STAGING_TOKEN}}"
+"""
+        % sandbox.base_url,
+        encoding="utf-8",
+    )
+    (folder / "staging.env").write_text("STAGING_TOKEN=staging-tok-42\n", encoding="utf-8")
+    profile = folder / "note.toml"
+    profile.write_text(
+        """name = "Note"
+[request]
+method = "POST"
+url = "{{base_url}}/echo/api/v1/{{region}}/notes"
+[request.headers]
+Content-Type = "text/plain"
+[request.body]
+content_type = "text"
+text = "hello from {{region}}"
+""",
+        encoding="utf-8",
+    )
+    with forward_proxy() as proxy:
+        host = {"PROXY_HOST": proxy.url.removeprefix("http://")}
+        done = hookbench("export", "curl", profile, "--env", "staging", cwd=tmp_path, env=host)
+        assert done.returncode == 0, done.stderr
+        command = done.stdout.strip()
+        assert command == (
+            f"curl {sandbox.base_url}/echo/api/v1/eu/notes -H 'Content-Type: text/plain' "
+            """-H 'Authorization: Bearer '"$STAGING_TOKEN" --data-binary 'hello from eu' -L """
+            """--proxy http://"$PROXY_HOST" --max-time 10"""
+        )
+        ran = subprocess.run(
+            ["bash", "-c", command + " -sS"],
+            capture_output=True,
+            text=True,
+            env={"PATH": "/usr/bin:/bin", "STAGING_TOKEN": "staging-tok-42", **host},
+            timeout=30,
+        )
+        assert ran.returncode == 0, ran.stderr
+        by_curl = json.loads(ran.stdout)
+        monkeypatch.setenv("PROXY_HOST", host["PROXY_HOST"])
+        by_hookbench = sent_with_env(profile, "staging")
+        assert len(proxy.seen) == 2 and proxy.seen[0] == proxy.seen[1]
+    for echo in (by_curl, by_hookbench):
+        assert (echo["method"], echo["path"], echo["body"]) == (
+            "POST",
+            "/echo/api/v1/eu/notes",
+            "hello from eu",
+        )
+        headers = echo["headers"]
+        assert isinstance(headers, dict)
+        assert headers["Authorization"] == "Bearer staging-tok-42"
+        assert headers["Content-Type"] == "text/plain"
+    revealed = hookbench("export", "curl", profile, "--env", "staging", "--reveal", cwd=tmp_path, env=host)
+    assert "Bearer staging-tok-42" in revealed.stdout  # from the environment's dotenv
+    # without --env the environment is not applied: {{base_url}} has no value
+    bare = hookbench("export", "curl", profile, cwd=tmp_path, env=host)
+    assert bare.returncode == 2 and "base_url" in bare.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from tui.core.importers import Imported
 from tui.core.importers.curl import default_stem, import_curl
 from tui.core.importers.secrets import SecretStore, env_prefix, move_secrets
 from tui.core.importers.shell import split_posix, split_windows
-from tui.core.importers.writing import dotenv_line, write_import
+from tui.core.importers.writing import dotenv_line, place_files, write_import
 from tui.core.model import Auth, Body, Module, Request
 from tui.core.profile import read_module
 from tui.core.render import render_request
@@ -106,6 +107,22 @@ def test_windows_cmd_hand_written_form() -> None:
     assert module.request.url == "https://x.test/a b"
     assert ("X-Caret", "a^b") in module.request.headers
     assert module.request.body == Body("json", '{"k": 1}')
+
+
+def test_cmd_variables_become_env_references() -> None:
+    text = (
+        'curl ^"https://x.test/v1?q=%E2%82%AC^" -H ^"Authorization: Bearer %API_TOKEN%^" -u "%USER%:%PASS%"'
+    )
+    request = one(text).request
+    assert request.url == "https://x.test/v1?q=%E2%82%AC"  # percent-encoded bytes are not names
+    assert request.headers == (("Authorization", "Bearer {{env.API_TOKEN}}"),)
+    assert request.auth == Auth("basic", (("username", "{{env.USER}}"), ("password", "{{env.PASS}}")))
+    # what a browser escapes (`%^NAME`) is not expanded, as in cmd
+    assert split_windows('curl ^"50%^off%^ and more^"').words == ("curl", "50%off% and more")
+    assert split_windows("curl.exe https://x.test/%PATH_PART%").words == (
+        "curl.exe",
+        "https://x.test/{{env.PATH_PART}}",
+    )
 
 
 def test_a_multi_line_value_in_the_windows_form() -> None:
@@ -256,9 +273,80 @@ def test_unknown_options_are_listed_and_do_not_eat_the_url() -> None:
     assert "no effect on the request: -s" in found.profiles[0].notes
 
 
-def test_tls_and_proxy_options_are_reported_until_mapped() -> None:
-    found = imported("curl --cacert ca.pem --cert c.pem --key k.pem -x http://proxy:3128 https://x.test")
-    assert found.warnings and all(flag in found.warnings[0] for flag in ("--cacert", "--cert", "--key", "-x"))
+def test_tls_options_become_the_trust_and_client_certificate() -> None:
+    found = imported(
+        "curl --cacert certs/ca.pem --cert certs/client.pem:pem-pass --key certs/client.key https://x.test"
+    )
+    request = found.profiles[0].module.request
+    assert found.warnings == ()
+    assert request.verify_tls == "certs/ca.pem"
+    assert (request.client_cert, request.client_key, request.client_key_password) == (
+        "certs/client.pem",
+        "certs/client.key",
+        "pem-pass",
+    )
+    # --pass gives the password; a colon in a file name is escaped; a Windows drive is no password
+    request = one(r"curl -E 'odd\:name.pem' --pass \$ecret https://x.test").request
+    assert (request.client_cert, request.client_key_password) == ("odd:name.pem", "$ecret")
+    assert one(r'curl.exe --cert "C:\certs\c.pem:pw" https://x.test').request.client_cert == r"C:\certs\c.pem"
+    # -k wins over --cacert, as in curl, and says so
+    insecure = imported("curl -k --cacert ca.pem https://x.test")
+    assert insecure.profiles[0].module.request.verify_tls is False
+    assert "--cacert ca.pem has no effect with -k" in insecure.profiles[0].notes[0]
+
+
+@pytest.mark.parametrize(
+    ("options", "proxy"),
+    [
+        ("-x proxy.test:3128", "http://proxy.test:3128"),
+        ("--proxy https://proxy.test", "https://proxy.test"),
+        ("-x http://proxy.test:3128 -U ada:p@ss/w:rd", "http://ada:p%40ss%2Fw%3Ard@proxy.test:3128"),
+        (
+            "-x http://old:pw@proxy.test:3128 --proxy-user ada:$PROXY_PASS",
+            "http://ada:{{env.PROXY_PASS}}@proxy.test:3128",
+        ),
+        ("-xproxy.test:8080 -Uada", "http://ada@proxy.test:8080"),
+    ],
+)
+def test_proxy_options_become_the_proxy_url(options: str, proxy: str) -> None:
+    assert one(f"curl {options} https://x.test").request.proxy == proxy
+
+
+def test_a_socks_proxy_or_a_proxy_user_alone_is_reported() -> None:
+    socks = imported("curl -x socks5://127.0.0.1:1080 https://x.test")
+    assert socks.profiles[0].module.request.proxy == ""
+    assert "--proxy socks5://127.0.0.1:1080" in socks.warnings[0]
+    alone = imported("curl -U ada:pw https://x.test")
+    assert alone.profiles[0].module.request.proxy == ""
+    assert "--proxy-user without --proxy" in alone.profiles[0].notes[0]
+
+
+def test_key_and_proxy_passwords_move_to_the_dotenv() -> None:
+    module = one("curl --cert c.pem:pem-pass -x http://ada:pr%40xy@proxy.test:3128 https://x.test")
+    store = SecretStore()
+    moved, found = move_secrets(module, profile="p", prefix="HOOKBENCH_P", store=store)
+    assert moved.request.client_key_password == "{{env.HOOKBENCH_P_KEY_PASSWORD}}"
+    assert moved.request.proxy == "http://ada:{{env.HOOKBENCH_P_PROXY_PASSWORD}}@proxy.test:3128"
+    assert store.added == {"HOOKBENCH_P_KEY_PASSWORD": "pem-pass", "HOOKBENCH_P_PROXY_PASSWORD": "pr%40xy"}
+    assert [secret.where for secret in found] == ["client key password", "proxy password"]
+    # references stay references
+    kept = one("curl --cert c.pem --pass $KEY_PASS -x http://ada:$PW@proxy.test https://x.test")
+    assert move_secrets(kept, profile="p", prefix="HOOKBENCH_P", store=SecretStore())[1] == []
+
+
+def test_placed_files_are_relative_to_the_profile_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "profiles"
+    (tmp_path / "blob.bin").write_bytes(b"\x00\x01")
+    found = imported(
+        "curl --cacert profiles/certs/ca.pem --cert /etc/client.pem --key ../k.pem "
+        "--data-binary @blob.bin https://x.test",
+        tmp_path,
+    )
+    request = place_files(found.profiles[0], tmp_path, folder).module.request
+    assert request.verify_tls == "certs/ca.pem"
+    assert request.client_cert == "/etc/client.pem"
+    assert request.client_key == str((tmp_path.parent / "k.pem").resolve())
+    assert request.body == Body("file", file=str(tmp_path / "blob.bin"))
 
 
 @pytest.mark.parametrize(
@@ -297,11 +385,41 @@ def test_a_prompt_and_a_trailing_pipe_are_not_the_command() -> None:
         ("""-H 'Content-Type: application/soap+xml' -d '<a/>'""", "xml"),
         ("-d a=1", "form"),
         ("-F a=1", "multipart"),
+        ("-d 'just some words'", "text"),
+        ("-H 'Content-Type: application/x-www-form-urlencoded' -d 'not pairs'", "text"),
+        ("-H 'Content-Type: text/plain' -d a=1", "text"),
+        ("-H 'Content-Type: text/csv' --data-binary $'a,b\\n1,2\\n'", "text"),
+        ("""-H 'Content-Type: application/x-ndjson' --data-binary $'{"a":1}\\n{"a":2}\\n'""", "text"),
+        ("--data-binary @blob.bin", "file"),
+        ("-H 'Content-Type: application/octet-stream' --data-binary @blob.bin", "file"),
     ],
 )
-def test_body_type_is_inferred(options: str, kind: str) -> None:
-    body = one(f"curl https://x.test {options}").request.body
+def test_body_type_is_inferred(options: str, kind: str, tmp_path: Path) -> None:
+    (tmp_path / "blob.bin").write_bytes(bytes(range(256)))
+    body = one(f"curl https://x.test {options}", tmp_path).request.body
     assert body is not None and body.content_type == kind
+
+
+def test_text_and_file_bodies_keep_the_content_type_curl_sends(tmp_path: Path) -> None:
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00")
+    words = imported("curl https://x.test -d 'hello world'")
+    assert words.profiles[0].module.request.body == Body("text", "hello world")
+    assert words.profiles[0].module.request.headers == (
+        ("Content-Type", "application/x-www-form-urlencoded"),
+    )
+    assert "sent as curl sends it" in words.profiles[0].notes[0]
+    csv = one("curl https://x.test -H 'Content-Type: text/csv' --data-binary $'a,b\\n1,2\\n'").request
+    assert csv.body == Body("text", "a,b\n1,2\n") and csv.headers == (("Content-Type", "text/csv"),)
+    plain = one("curl https://x.test -H 'Content-Type: text/plain; charset=utf-8' -d hi").request
+    assert plain.headers == ()  # the Content-Type hookbench adds for a text body
+    upload = one(
+        "curl -X PUT https://x.test/up -H 'Content-Type: image/png' --data-binary @photo.png", tmp_path
+    )
+    assert upload.request.method == "PUT"
+    assert upload.request.body == Body("file", file="photo.png")
+    assert upload.request.headers == (("Content-Type", "image/png"),)
+    with pytest.raises(ImportSourceError, match="cannot be joined with other data"):
+        one("curl https://x.test -d a=1 --data-binary @photo.png", tmp_path)
 
 
 def test_placeholders_in_a_json_body_are_allowed() -> None:
@@ -475,3 +593,97 @@ def test_import_of_export_is_the_profile(path: Path) -> None:
     assert sorted(env.findall(" ".join(back.request.template_texts()))) == sorted(
         env.findall(" ".join(module.request.template_texts()))
     )
+
+
+NEW_FEATURES = {
+    "text-body-tls": """name = "Log line"
+[request]
+method = "POST"
+url = "https://logs.example.test/inputs/{{env.LOG_TOKEN}}"
+verify_tls = "certs/ca.pem"
+client_cert = "certs/client.pem"
+client_key = "certs/client.key"
+client_key_password = "{{env.KEY_PASS}}"
+[request.headers]
+Content-Type = "text/plain"
+[request.body]
+content_type = "text"
+text = "disk 91% full on {{host}}\\nsecond line"
+""",
+    "ndjson-proxy": """name = "Bulk"
+[request]
+method = "POST"
+url = "https://search.example.test/_bulk"
+proxy = "http://ops:{{env.PROXY_PASS}}@proxy.example.test:3128"
+timeout = 30
+[request.headers]
+Content-Type = "application/x-ndjson"
+[request.body]
+content_type = "text"
+text = '''{"index":{}}
+{"msg":"a"}
+'''
+""",
+    "file-upload-insecure": """name = "Upload"
+[request]
+method = "PUT"
+url = "https://files.example.test/v1/logo"
+verify_tls = false
+follow_redirects = false
+[request.headers]
+Content-Type = "image/png"
+[request.body]
+content_type = "file"
+file = "logo.png"
+""",
+    "csv-plain-proxy": """name = "CSV"
+[request]
+method = "PATCH"
+url = "http://crm.example.test/import"
+proxy = "http://proxy.example.test:8080"
+[request.headers]
+Content-Type = "text/csv"
+[request.body]
+content_type = "text"
+text = "a,b\\n1,2\\n"
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEW_FEATURES))
+def test_import_of_export_is_the_profile_for_tls_proxy_text_and_file(name: str, tmp_path: Path) -> None:
+    """The same, for profiles using client certificates, a CA bundle, proxies (with a password
+    from the environment), text and file bodies: the settings themselves come back equal."""
+    folder = tmp_path / "profiles"
+    (folder / "certs").mkdir(parents=True)
+    for file in ("certs/ca.pem", "certs/client.pem", "certs/client.key"):
+        (folder / file).write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
+    (folder / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff")
+    profile = folder / f"{name}.toml"
+    profile.write_text(NEW_FEATURES[name], encoding="utf-8")
+    module = read_module(profile)
+    variables = Variables(environ={}, vars_file={"host": "db01"})
+    command = export_curl(module, variables, base_dir=folder)
+    assert "{{" not in command and "$" not in command.replace('"$', "")
+    found = import_curl(command, source_dir=tmp_path)
+    assert found.warnings == ()
+    back = place_files(found.profiles[0], tmp_path, folder).module
+    environ = {"LOG_TOKEN": "t-1", "KEY_PASS": "k-1", "PROXY_PASS": "p-1"}
+    filled = Variables(environ=environ, vars_file={"host": "db01"})
+    assert render_request(back, filled, base_dir=folder) == render_request(module, filled, base_dir=folder)
+    expected, got = module.request, back.request
+    for setting in (
+        "method",
+        "timeout",
+        "follow_redirects",
+        "verify_tls",
+        "client_cert",
+        "client_key",
+        "client_key_password",
+        "proxy",
+        "body",
+    ):
+        wanted = getattr(expected, setting)
+        if setting == "body" and wanted.content_type == "text":
+            wanted = replace(wanted, text=wanted.text.replace("{{host}}", "db01"))
+        assert getattr(got, setting) == wanted, setting

@@ -1,4 +1,4 @@
-"""`hookbench export curl PROFILE`: the profile's request as one curl command, for a ticket.
+"""`hookbench export curl PROFILE [--env NAME]`: the profile's request as one curl command, for a ticket.
 
 `{{env.NAME}}` values are written as `"$NAME"` shell references, so the command carries no
 credential and runs wherever the same variables are set; `--reveal` writes the values.
@@ -24,7 +24,7 @@ def register(subparsers: Any) -> None:
         '{{env.NAME}} values are written as "$NAME" shell references unless --reveal.',
     )
     curl.add_argument("profile", type=Path)
-    add_variable_options(curl)
+    add_variable_options(curl, sends=False)
     curl.add_argument(
         "--reveal", action="store_true", help="write {{env.*}} values themselves, not shell references"
     )
@@ -32,13 +32,16 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Render the profile (env values as references unless --reveal) and print the command."""
-    from tui.commands.common import variables_from_args
+    """Render the profile as `run` would (its folder's .env, the environment's variables, auth
+    and proxy), env values as references unless --reveal, and print the command."""
+    from tui.commands.common import environment_from_args, variables_from_args
     from tui.core.curl import export_curl
+    from tui.core.environments import with_environment
     from tui.core.profile import read_module
 
-    module = read_module(args.profile)
-    variables = variables_from_args(args)
     base_dir = args.profile.resolve().parent
+    environment = environment_from_args(args, base_dir)
+    module = with_environment(read_module(args.profile), environment)
+    variables = variables_from_args(args, base_dir, environment)
     print(export_curl(module, variables, base_dir=base_dir, reveal=args.reveal))
     return EXIT_SUCCESS

@@ -11,15 +11,17 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import parse_qsl, quote_plus, urlencode
 
 from tui.core.auth import RenderedAuth, client_in_body, token_form
+from tui.core.connection import proxy_secrets
 from tui.core.errors import TemplateError
 from tui.core.model import SYSTEM_TRUST, Module
 from tui.core.render import RenderedRequest, render_request
 from tui.core.secrets import mask_header, mask_text
+from tui.core.template import render
 from tui.core.variables import ENV_PREFIX, Variables
 
 # A stand-in is a URL, so that `{{env.BASE}}/v1` still renders as an http URL; in a URL's path
@@ -64,16 +66,27 @@ def export_curl(
     if reveal:
         return to_curl(render_request(module, variables, base_dir=base_dir), mask_secrets=mask_secrets)
     referencing = _Referencing(**{f.name: getattr(variables, f.name) for f in fields(variables)})
+    # A stand-in (itself a URL) cannot stand inside the proxy's URL: the proxy is filled on its own.
+    proxy = render(module.request.proxy, referencing.lookup, where="proxy").strip()
+    module = replace(module, request=replace(module.request, proxy=""))
     rendered = render_request(module, referencing, base_dir=base_dir)
-    return to_curl(rendered, references=tuple(referencing.names), mask_secrets=mask_secrets)
+    return to_curl(rendered, references=tuple(referencing.names), mask_secrets=mask_secrets, proxy=proxy)
 
 
-def to_curl(request: RenderedRequest, *, references: tuple[str, ...] = (), mask_secrets: bool = False) -> str:
+def to_curl(
+    request: RenderedRequest,
+    *,
+    references: tuple[str, ...] = (),
+    mask_secrets: bool = False,
+    proxy: str | None = None,
+) -> str:
     """`curl URL -X … -H … --data-binary …`: every option the request needs, nothing else.
 
+    `proxy`, when given, replaces the request's (a proxy URL holding shell references).
     An oauth2 request becomes two commands: the token request, then the call using its token.
     """
-    secrets = request.secrets if mask_secrets else frozenset()
+    proxy = request.connection.proxy if proxy is None else proxy
+    secrets = request.secrets | proxy_secrets(proxy) if mask_secrets else frozenset()
 
     def arg(text: str, *, header: str | None = None) -> str:
         return _quoted(text, references, secrets, header if mask_secrets else None)
@@ -122,14 +135,21 @@ def to_curl(request: RenderedRequest, *, references: tuple[str, ...] = (), mask_
     elif isinstance(connection.verify, str) and connection.verify != SYSTEM_TRUST:
         parts += ["--cacert", arg(connection.verify)]
     if connection.client_cert:
-        password = f":{connection.client_key_password}" if connection.client_key_password else ""
-        parts += ["--cert", arg(connection.client_cert + password)]
+        parts += ["--cert", arg(_cert_name(connection.client_cert))]
     if connection.client_key:
         parts += ["--key", arg(connection.client_key)]
-    if connection.proxy:
-        parts += ["--proxy", arg(connection.proxy)]
+    if connection.client_key_password:
+        parts += ["--pass", arg(connection.client_key_password)]
+    if proxy:
+        parts += ["--proxy", arg(proxy)]
     parts += ["--max-time", f"{request.timeout:g}"]
     return prefix + " ".join(parts)
+
+
+def _cert_name(path: str) -> str:
+    """curl reads `--cert FILE:PASSWORD`: a colon in the file name (not a drive's) is escaped."""
+    drive = path[:2] if re.match(r"[A-Za-z]:[\\/]", path) else ""
+    return drive + path[len(drive) :].replace(":", "\\:")
 
 
 def _auth_args(auth: RenderedAuth, arg: Callable[[str], str]) -> list[str]:

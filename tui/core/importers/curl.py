@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from urllib.parse import parse_qsl, quote_plus, urlsplit
+from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
 
 from tui.core.errors import BodyError, ImportSourceError
 from tui.core.importers import Imported, ImportedProfile
@@ -49,6 +49,8 @@ _OPTIONS: dict[str, tuple[str, tuple[str, ...], bool]] = {
     "cert": ("E", ("--cert",), True),
     "key": ("", ("--key",), True),
     "proxy": ("x", ("--proxy",), True),
+    "proxy-user": ("U", ("--proxy-user",), True),
+    "pass": ("", ("--pass",), True),
     "oauth2-bearer": ("", ("--oauth2-bearer",), True),
     "basic": ("", ("--basic",), False),
     "digest": ("", ("--digest",), False),
@@ -59,6 +61,7 @@ _OPTIONS: dict[str, tuple[str, tuple[str, ...], bool]] = {
     "include": ("i", ("--include",), False),
     "fail": ("f", ("--fail", "--fail-with-body"), False),
     "output": ("o", ("--output",), True),
+    "dump-header": ("D", ("--dump-header",), True),
     "remote-name": ("O", ("--remote-name",), False),
     "write-out": ("w", ("--write-out",), True),
     "progress-bar": ("#", ("--progress-bar", "--no-progress-meter"), False),
@@ -73,6 +76,7 @@ _NO_EFFECT = frozenset(
         "include",
         "fail",
         "output",
+        "dump-header",
         "remote-name",
         "write-out",
         "progress-bar",
@@ -86,8 +90,8 @@ _LONG = {long: name for name, (_, longs, _) in _OPTIONS.items() for long in long
 # with them (and both are reported), so the words after them are still read right.
 _UNKNOWN_WITH_VALUE = frozenset(
     "--connect-timeout --retry --retry-delay --retry-max-time --max-redirs --limit-rate --resolve "
-    "--connect-to --interface --local-port --cookie-jar -c --dump-header -D --range -r --time-cond -z "
-    "--cert-type --key-type --pass --capath --proxy-user -U --config -K --speed-limit -y --speed-time -Y "
+    "--connect-to --interface --local-port --cookie-jar -c --range -r --time-cond -z "
+    "--cert-type --key-type --capath --config -K --speed-limit -y --speed-time -Y "
     "--upload-file -T --aws-sigv4 --ciphers --dns-servers --expect100-timeout --happy-eyeballs-timeout-ms "
     "--keepalive-time --max-filesize --noproxy --proxy-header --quote -Q --request-target --trace "
     "--trace-ascii --unix-socket --abstract-unix-socket --variable --output-dir --create-file-mode "
@@ -95,6 +99,14 @@ _UNKNOWN_WITH_VALUE = frozenset(
     "--login-options --sasl-authzid --service-name --socks5 --socks5-hostname --socks4 --socks4a "
     "--preproxy --proxy-cacert --proxy-cert --proxy-key --delegation --ech --etag-save --etag-compare".split()
 )
+# `--cacert`, `--key`, `--pass`, `-x`, `-U`: the _Command attribute each sets
+_SETTINGS = {
+    "cacert": "cacert",
+    "key": "key",
+    "pass": "key_password",
+    "proxy": "proxy",
+    "proxy-user": "proxy_user",
+}
 _PLACEHOLDER = re.compile(r"\{\{[^{}]*\}\}")
 _XML = re.compile(r"[/+]xml\b", re.IGNORECASE)
 _JSON = re.compile(r"[/+]json\b", re.IGNORECASE)
@@ -108,7 +120,7 @@ class _Command:
     urls: list[str] = field(default_factory=list)
     headers: list[tuple[str, str]] = field(default_factory=list)
     data: list[str] = field(default_factory=list)
-    binary_file: str | None = None  # --data-binary @file of a file that is not text
+    binary_file: str | None = None  # --data-binary @file of a file that is not text, as written
     json: list[str] = field(default_factory=list)
     query: list[str] = field(default_factory=list)
     form: list[tuple[str, str]] = field(default_factory=list)
@@ -119,6 +131,12 @@ class _Command:
     head: bool = False
     follow: bool = False
     insecure: bool = False
+    cacert: str = ""
+    cert: str = ""
+    key: str = ""
+    key_password: str = ""
+    proxy: str = ""
+    proxy_user: str | None = None
     timeout: float | None = None
     notes: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
@@ -279,8 +297,30 @@ def _apply(command: _Command, name: str, value: str | None, written: str, source
         command.digest = True
     elif name == "basic":
         command.digest = False  # the default scheme for -u; the last of the two counts
-    else:  # cacert, cert, key, proxy: TLS and proxy settings
-        command.unknown.append(f"{written} {_shown(text)}")
+    elif name == "cert":
+        command.cert, password = _cert_and_password(text)
+        if password is not None:
+            command.key_password = password
+    else:  # TLS and proxy options that take their value as it is
+        setattr(command, _SETTINGS[name], text)
+
+
+def _cert_and_password(text: str) -> tuple[str, str | None]:
+    """curl's `--cert FILE:PASSWORD`: the first colon not escaped (`\\:`) and not a Windows
+    drive's (`C:\\certs`) ends the file name."""
+    at = 2 if re.match(r"[A-Za-z]:[\\/]", text) else 0
+    name: list[str] = list(text[:at])
+    while at < len(text):
+        char = text[at]
+        if char == "\\" and text[at + 1 : at + 2] in (":", "\\"):
+            name.append(text[at + 1])
+            at += 2
+            continue
+        if char == ":":
+            return "".join(name), text[at + 1 :]
+        name.append(char)
+        at += 1
+    return "".join(name), None
 
 
 def _header(command: _Command, text: str) -> None:
@@ -317,7 +357,7 @@ def _data(command: _Command, name: str, text: str, source_dir: Path) -> None:
         except UnicodeDecodeError:
             decoded = None
         if decoded is None or "\x00" in decoded:
-            command.binary_file = str((source_dir / text[1:]).resolve())
+            command.binary_file = text[1:]
         else:
             command.data.append(decoded)
     else:
@@ -424,10 +464,52 @@ def _module(command: _Command) -> Module:
         body=body,
         timeout=command.timeout or DEFAULT_TIMEOUT,
         follow_redirects=command.follow,
-        verify_tls=not command.insecure,
+        verify_tls=_verify(command),
         auth=_auth(command),
+        client_cert=command.cert,
+        client_key=command.key,
+        client_key_password=command.key_password if command.cert or command.key else "",
+        proxy=_proxy(command),
     )
     return Module(name=f"{method} {urlsplit(url).path or '/'}", request=request)
+
+
+def _verify(command: _Command) -> bool | str:
+    """`-k` → false; `--cacert FILE` → the file (trusted instead of the default store)."""
+    if command.insecure:
+        if command.cacert:
+            command.notes.append(f"--cacert {_shown(command.cacert)} has no effect with -k; left out")
+        return False
+    if command.key_password and not (command.cert or command.key):
+        command.notes.append("--pass without --cert or --key: left out")
+    return command.cacert or True
+
+
+def _proxy(command: _Command) -> str:
+    """`-x [scheme://]host[:port]` (curl assumes http://), `-U user:password` as the URL's user
+    part (percent-encoded, as a URL holds it; placeholders stay as they are)."""
+    proxy = command.proxy.strip()
+    if not proxy:
+        if command.proxy_user is not None:
+            command.notes.append("--proxy-user without --proxy: left out")
+        return ""
+    scheme, has_scheme, rest = proxy.partition("://")
+    if not has_scheme:
+        scheme, rest = "http", proxy
+    if scheme.lower() not in ("http", "https"):
+        command.unknown.append(f"--proxy {_shown(proxy)} (hookbench speaks http:// and https:// proxies)")
+        return ""
+    if command.proxy_user is not None:
+        user, colon, password = command.proxy_user.partition(":")
+        userinfo = _url_quoted(user) + (":" + _url_quoted(password) if colon else "")
+        rest = userinfo + "@" + rest.rpartition("@")[2]
+    return f"{scheme}://{rest}"
+
+
+def _url_quoted(text: str) -> str:
+    """Percent-encoded for a URL's user part, except the placeholders in it."""
+    pieces = re.split(r"(\{\{[^{}]*\}\})", text)
+    return "".join(piece if piece.startswith("{{") else quote(piece, safe="") for piece in pieces)
 
 
 def _url(command: _Command) -> str:
@@ -488,9 +570,12 @@ def _body(command: _Command, headers: list[tuple[str, str]]) -> Body:
         text = "".join(command.json) if not command.data else "&".join([*command.data, "".join(command.json)])
         return _typed_body("json", text, headers)
     if command.binary_file is not None:
-        raise ImportSourceError(
-            f"--data-binary @{command.binary_file}: a file body of binary content needs the `file` body type"
-        )
+        if command.data:
+            raise ImportSourceError(
+                f"--data-binary @{command.binary_file} is not text: it cannot be joined with other data"
+            )
+        _curl_content_type(command, headers, f"--data-binary @{command.binary_file}")
+        return Body(content_type="file", file=command.binary_file)
     text = "&".join(command.data)
     content_type = (_content_type(headers) or "").lower()
     if _JSON.search(content_type):
@@ -502,9 +587,19 @@ def _body(command: _Command, headers: list[tuple[str, str]]) -> Body:
         if pairs is not None:
             _drop_content_type(headers, MEDIA_TYPES["form"])
             return Body(content_type="form", fields=pairs)
-    raise ImportSourceError(
-        f"a body of Content-Type {content_type or 'none'} needs the `text` body type: {_shown(text[:60])}"
-    )
+        _curl_content_type(command, headers, "the data (not name=value pairs)")
+    _drop_content_type(headers, MEDIA_TYPES["text"])
+    return Body(content_type="text", text=text)
+
+
+def _curl_content_type(command: _Command, headers: list[tuple[str, str]], what: str) -> None:
+    """A body with no Content-Type of its own goes out labelled as a form, by curl: the profile
+    says so too, so that it sends what the command sends."""
+    if _content_type(headers) is None:
+        headers.append(("Content-Type", MEDIA_TYPES["form"]))
+        command.notes.append(
+            f"{what}: sent as curl sends it, Content-Type {MEDIA_TYPES['form']} (change the header to relabel it)"
+        )
 
 
 def _typed_body(kind: str, text: str, headers: list[tuple[str, str]]) -> Body:

@@ -1,7 +1,7 @@
 """An import never writes a secret into a profile: literal credentials move to `profiles/.env`.
 
-Authorization, cookie and api-key headers, api-key query parameters and secret-named form
-fields are replaced by `{{env.HOOKBENCH_<PROFILE>_<WHAT>}}`; the values go to the dotenv
+Authorization, cookie and api-key headers, api-key query parameters, secret-named form
+fields, a client key's password and a proxy's password are replaced by `{{env.HOOKBENCH_<PROFILE>_<WHAT>}}`; the values go to the dotenv
 file under those names. A name already holding the same value is reused (importing the same
 command twice adds nothing); one holding another value gets a `_2`, `_3`… suffix.
 """
@@ -79,7 +79,18 @@ def move_secrets(
     if body is not None and body.content_type in ("form", "multipart"):
         body = replace(body, fields=_fields(body, swap))
     auth = _auth(request.auth, swap) if request.auth is not None else None
-    new_request: Request = replace(request, headers=headers, url=url, body=body, auth=auth)
+    password = request.client_key_password
+    if _literal(password):
+        password = swap(password, "KEY_PASSWORD", "client key password")
+    new_request: Request = replace(
+        request,
+        headers=headers,
+        url=url,
+        body=body,
+        auth=auth,
+        client_key_password=password,
+        proxy=_proxy(request.proxy, swap),
+    )
     return replace(module, request=new_request), moved
 
 
@@ -125,6 +136,17 @@ def _url(url: str, swap: _Swap) -> str:
         else:
             pieces.append(piece)
     return urlunsplit(parts._replace(query="&".join(pieces)))
+
+
+_PROXY_USER = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:@/]*:)(?P<password>[^@/]*)(?P<tail>@.*)")
+
+
+def _proxy(proxy: str, swap: _Swap) -> str:
+    """The password of `http://user:password@proxy:3128`, as the URL holds it (percent-encoded)."""
+    found = _PROXY_USER.fullmatch(proxy)
+    if found is None or not _literal(found["password"]):
+        return proxy
+    return found["head"] + swap(found["password"], "PROXY_PASSWORD", "proxy password") + found["tail"]
 
 
 _AUTH_NAMES = {"password": "PASSWORD", "token": "TOKEN", "value": "API_KEY"}

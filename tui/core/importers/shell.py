@@ -3,7 +3,7 @@
 Two dialects arrive: a POSIX shell line from API docs or a browser's "Copy as cURL (bash)",
 and the Windows cmd form a browser copies ("Copy as cURL (cmd)"), where `^` escapes and
 continues lines and the C runtime then splits the words. An unquoted or double-quoted
-`$NAME` / `${NAME}` is a reference to the environment: it becomes `{{env.NAME}}`, so a
+`$NAME` / `${NAME}` (cmd: `%NAME%`) is a reference to the environment: it becomes `{{env.NAME}}`, so a
 command that reads its credentials from the shell imports as a profile that reads them
 from hookbench's environment.
 """
@@ -11,11 +11,13 @@ from hookbench's environment.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tui.core.errors import ImportSourceError
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CMD_VARIABLE = re.compile(r"%([A-Za-z_][A-Za-z0-9_]*)%")
 _ENDS = frozenset(";|&")
 _ANSI_C = {
     "n": "\n",
@@ -48,8 +50,8 @@ def env_reference(name: str) -> str:
 
 
 def is_windows_form(text: str) -> bool:
-    """cmd's form: `^"` quoting or lines continued by a trailing `^`."""
-    return '^"' in text or bool(re.search(r"\^\r?\n", text))
+    """cmd's form: `^"` quoting, lines continued by a trailing `^`, or `curl.exe`."""
+    return '^"' in text or bool(re.search(r"\^\r?\n|\A\s*curl\.exe\s", text, re.IGNORECASE))
 
 
 def split_command(text: str) -> Words:
@@ -125,28 +127,34 @@ class _PosixSplitter:
                 self.at += 1
         return "".join(parts)
 
-    def double_quoted(self) -> str:
-        text = self.text
-        self.at += 1
+    def until(self, closer: str, unclosed: str, read: Callable[[str], str]) -> str:
+        """The text up to `closer` (consumed), each piece read by `read` from its first character."""
         parts: list[str] = []
         while True:
-            if self.at >= len(text):
-                raise ImportSourceError('a double quote (") is never closed')
-            char = text[self.at]
-            if char == '"':
+            if self.at >= len(self.text):
+                raise ImportSourceError(unclosed)
+            char = self.text[self.at]
+            if char == closer:
                 self.at += 1
                 return "".join(parts)
-            if char == "\\" and text[self.at + 1 : self.at + 2] in ('"', "\\", "$", "`", "\n"):
-                if text[self.at + 1] != "\n":
-                    parts.append(text[self.at + 1])
-                self.at += 2
-            elif char == "$":
-                parts.append(self.dollar())
-            elif char == "`":
-                parts.append(self.substitution("`", "`"))
-            else:
-                parts.append(char)
-                self.at += 1
+            parts.append(read(char))
+
+    def double_quoted(self) -> str:
+        self.at += 1
+        return self.until('"', 'a double quote (") is never closed', self.in_double_quotes)
+
+    def in_double_quotes(self, char: str) -> str:
+        """One piece inside double quotes: `\\"`-style escapes, `$NAME`, a substitution, a character."""
+        text = self.text
+        if char == "\\" and text[self.at + 1 : self.at + 2] in ('"', "\\", "$", "`", "\n"):
+            self.at += 2
+            return "" if text[self.at - 1] == "\n" else text[self.at - 1]
+        if char == "$":
+            return self.dollar()
+        if char == "`":
+            return self.substitution("`", "`")
+        self.at += 1
+        return char
 
     def dollar(self) -> str:
         """`$NAME`, `${NAME}` → an env reference; `$(…)` is kept as text with a note."""
@@ -179,44 +187,49 @@ class _PosixSplitter:
 
     def ansi_c(self) -> str:
         """`$'…'`: bash's quoting with C escapes (`\\n`, `\\x41`, `\\u00e9`, `\\'`)."""
-        text = self.text
         self.at += 2
-        parts: list[str] = []
-        while True:
-            if self.at >= len(text):
-                raise ImportSourceError("a $'…' quote is never closed")
-            char = text[self.at]
-            if char == "'":
-                self.at += 1
-                return "".join(parts)
-            if char != "\\":
-                parts.append(char)
-                self.at += 1
-                continue
-            code = text[self.at + 1 : self.at + 2]
-            self.at += 2
-            if code in _ANSI_C:
-                parts.append(_ANSI_C[code])
-            elif code in ("x", "u", "U"):
-                width = {"x": 2, "u": 4, "U": 8}[code]
-                digits = re.match(f"[0-9A-Fa-f]{{1,{width}}}", text[self.at :])
-                if digits is None:
-                    parts.append("\\" + code)
-                else:
-                    parts.append(chr(int(digits.group(0), 16)))
-                    self.at += digits.end()
-            elif code.isdigit() and code < "8":
-                digits = re.match(r"[0-7]{0,2}", text[self.at :])
-                assert digits is not None
-                parts.append(chr(int(code + digits.group(0), 8)))
-                self.at += digits.end()
-            else:
-                parts.append("\\" + code)
+        return self.until("'", "a $'…' quote is never closed", self.in_ansi_c)
+
+    def in_ansi_c(self, char: str) -> str:
+        """One character or C escape inside `$'…'`."""
+        text = self.text
+        if char != "\\":
+            self.at += 1
+            return char
+        code = text[self.at + 1 : self.at + 2]
+        self.at += 2
+        if code in _ANSI_C:
+            return _ANSI_C[code]
+        if code in ("x", "u", "U"):
+            width = {"x": 2, "u": 4, "U": 8}[code]
+            digits = re.match(f"[0-9A-Fa-f]{{1,{width}}}", text[self.at :])
+            if digits is None:
+                return "\\" + code
+            self.at += digits.end()
+            return chr(int(digits.group(0), 16))
+        if code.isdigit() and code < "8":
+            digits = re.match(r"[0-7]{0,2}", text[self.at :])
+            assert digits is not None
+            self.at += digits.end()
+            return chr(int(code + digits.group(0), 8))
+        return "\\" + code
 
 
 def split_windows(text: str) -> Words:
-    """cmd.exe's layer (`^` escapes, `^`-newline continuations), then the C runtime's word rules."""
-    return Words(tuple(_crt_words(_cmd_layer(text))))
+    """cmd.exe's layers (`%NAME%`, then `^` escapes and `^`-newline continuations), then the C
+    runtime's word rules."""
+    return Words(tuple(_crt_words(_cmd_layer(_cmd_variables(text)))))
+
+
+def _cmd_variables(text: str) -> str:
+    """cmd expands `%NAME%` before anything else (quotes do not stop it): an env reference, as
+    `$NAME` is in POSIX form. Two hex digits (`%E2%82`) are a percent-encoded byte, not a name."""
+
+    def reference(found: re.Match[str]) -> str:
+        name = found.group(1)
+        return found.group(0) if re.fullmatch(r"[0-9A-Fa-f]{2}", name) else env_reference(name)
+
+    return _CMD_VARIABLE.sub(reference, text)
 
 
 def _cmd_layer(text: str) -> list[tuple[str, bool]]:

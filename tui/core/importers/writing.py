@@ -15,7 +15,7 @@ from tui.core.errors import ProfileError
 from tui.core.files import atomic_write_text
 from tui.core.importers import Imported, ImportedProfile
 from tui.core.importers.secrets import MovedSecret, SecretStore, env_prefix, move_secrets
-from tui.core.model import Module
+from tui.core.model import SYSTEM_TRUST, Module
 
 DOTENV = ".env"
 _PARALLEL_FROM = 16  # fewer profiles than this are written one after the other
@@ -123,24 +123,38 @@ def _store_secrets(folder: Path, store: SecretStore, moved: list[MovedSecret]) -
 
 
 def place_files(profile: ImportedProfile, source_dir: Path, folder: Path) -> ImportedProfile:
-    """Files a request names relative to where the command ran, made relative to the profile's folder
-    (a profile reads its attachments from beside itself); files elsewhere get their absolute path."""
+    """Files a request names relative to where the command ran (uploads, a file body, a CA bundle,
+    a client certificate and key), made relative to the profile's folder (a profile reads its
+    files from beside itself); files elsewhere get their absolute path."""
+
+    def placed(name: str) -> str:
+        return name if not name or "{{" in name else _placed(name, source_dir, folder)
+
     request = profile.module.request
     body = request.body
-    if body is None or body.content_type != "multipart":
-        return profile
-    fields = tuple(
-        (name, "@" + _placed(value[1:], source_dir, folder))
-        if value.startswith("@") and "{{" not in value
-        else (name, value)
-        for name, value in body.fields
+    if body is not None and body.content_type == "multipart":
+        fields = tuple(
+            (name, "@" + placed(value[1:])) if value.startswith("@") else (name, value)
+            for name, value in body.fields
+        )
+        body = replace(body, fields=fields)
+    elif body is not None and body.content_type == "file":
+        body = replace(body, file=placed(body.file))
+    verify = request.verify_tls
+    if isinstance(verify, str) and verify != SYSTEM_TRUST:
+        verify = placed(verify)
+    request = replace(
+        request,
+        body=body,
+        verify_tls=verify,
+        client_cert=placed(request.client_cert),
+        client_key=placed(request.client_key),
     )
-    module = replace(profile.module, request=replace(request, body=replace(body, fields=fields)))
-    return replace(profile, module=module)
+    return replace(profile, module=replace(profile.module, request=request))
 
 
 def _placed(name: str, source_dir: Path, folder: Path) -> str:
-    absolute = (source_dir / name).resolve()
+    absolute = (source_dir / Path(name).expanduser()).resolve()
     try:
         return absolute.relative_to(folder.resolve()).as_posix()
     except ValueError:
