@@ -179,13 +179,12 @@ def test_export_with_env_sends_what_run_with_env_sends(
         """dotenv = "staging.env"
 proxy = "http://{{env.PROXY_HOST}}"
 [variables]
-base_url = "%s"
+base_url = "BASE"
 region = "eu"
 [auth]
 type = "bearer"
 token = "{{env.STAGING_TOKEN}}"
-"""
-        % sandbox.base_url,
+""".replace("BASE", sandbox.base_url),
         encoding="utf-8",
     )
     (folder / "staging.env").write_text("STAGING_TOKEN=staging-tok-42\n", encoding="utf-8")
