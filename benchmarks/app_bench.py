@@ -97,7 +97,7 @@ async def big_response(records: int) -> None:
         before = rss_mb()
         started = time.perf_counter()
         result = await asyncio.to_thread(judge, module, request, exchange)
-        await workbench._show_result(result)
+        await workbench.show_result(result)
         await pilot.pause()
         top_level = time.perf_counter() - started
         tree = workbench.query_one(ResponseTree)

@@ -184,7 +184,7 @@ async def after_arrival(path: Path) -> float:
         await pilot.pause()
         started = time.perf_counter()
         result = await asyncio.to_thread(judge, module, request, exchange)
-        await app.workbench._show_result(result)
+        await app.workbench.show_result(result)
         await pilot.pause()
         return time.perf_counter() - started
 

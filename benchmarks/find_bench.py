@@ -91,7 +91,7 @@ async def in_app(body: bytes, records: int) -> None:
         app = HookbenchApp(Path(tmp))
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
-            await app.workbench._show_result(result)
+            await app.workbench.show_result(result)
             await pilot.pause()
             app.workbench.viewer.focus_tree()
             app.workbench.viewer.action_find()

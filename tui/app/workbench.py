@@ -2,16 +2,17 @@
 
 Domain work (rendering, sending, judging, mapping, saving) is done by `tui.core`; this
 screen only collects the module from its widgets, calls the core in a worker and hands
-the outcome back down to the widgets.
+the outcome back down to the widgets. What each pane's requests lead to lives in a module of
+its own, each given the screen: `workbench_send` (ctrl+r), `workbench_history` (the History
+pane, recording runs), `workbench_diff` and `workbench_flow` (those tabs), `workbench_mapping`
+(tree to Set Variables row), `workbench_import` (curl, Postman, OpenAPI), `workbench_save`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,13 +26,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
-from tui.app.dialogs import Confirm
 from tui.app.recovery import RecoveryKeeper, offer
 from tui.app.widgets.auth_editor import AuthEditor
 from tui.app.widgets.body_editor import BodyEditor
 from tui.app.widgets.composer import Composer
 from tui.app.widgets.diff_view import DiffView
-from tui.app.widgets.history_list import HistoryList, short_time
+from tui.app.widgets.history_list import HistoryList
 from tui.app.widgets.key_values import KeyValueEditor
 from tui.app.widgets.lazy_parts import mounted, part
 from tui.app.widgets.options_form import OptionsForm
@@ -40,9 +40,14 @@ from tui.app.widgets.profile_list import ProfileList
 from tui.app.widgets.response_viewer import ResponseViewer
 from tui.app.widgets.set_variables import SetVariablesPanel
 from tui.app.widgets.url_bar import UrlBar
-from tui.core.catalogue import suggest_target
+from tui.app.workbench_diff import show_diff
+from tui.app.workbench_flow import run_flow, show_flow, show_step
+from tui.app.workbench_history import map_against, map_highlighted, open_record, save_record_as
+from tui.app.workbench_import import import_curl_prompt, import_file_prompt, take_pasted_curl
+from tui.app.workbench_mapping import add_row
+from tui.app.workbench_save import ask_before_leaving, save_module
+from tui.app.workbench_send import send
 from tui.core.environments import (
-    SAFE_METHODS,
     Environment,
     environment_names,
     load_environment,
@@ -50,17 +55,14 @@ from tui.core.environments import (
 )
 from tui.core.errors import HookbenchError
 from tui.core.history import History
-from tui.core.model import Module, Request, SetVariable
-from tui.core.paths import parse_path
-from tui.core.profile import Profile, file_stem_for, load_profile, save_profile
-from tui.core.recorded import diff_with_previous, judge_recorded, read_response, record_cutoff
-from tui.core.run import RunResult, judge, run_module
+from tui.core.model import Module, Request
+from tui.core.profile import Profile, load_profile
+from tui.core.run import RunResult, judge
 from tui.core.template import names_in
 from tui.core.variables import Variables
 
 if TYPE_CHECKING:
     from tui.app.widgets.flow_view import FlowView
-    from tui.core.flows import StepResult
     from tui.core.recovery import RecoveryCopy
     from tui.core.send import Clients
 
@@ -99,7 +101,7 @@ class Workbench(Screen[None]):
         `variables` are the chain without an environment, `environment` the one active first."""
         super().__init__()
         self.folder = folder
-        self._clients = clients
+        self.clients = clients
         self._base_variables = variables
         self.environment = environment
         self.variables = variables.with_environment(environment)
@@ -109,9 +111,9 @@ class Workbench(Screen[None]):
         self.result: RunResult | None = None
         self._load_error: str | None = None
         self.shown_step: str | None = None  # the viewer shows a flow step of another module
-        self._origin_profile: str | None = None  # the profile a history record came from
+        self.origin_profile: str | None = None  # the profile a history record came from
         self._note: str | None = None  # leads the status line: "recorded <time>, not sent"
-        self._before: str | None = None  # the Diff tab compares with records older than this id
+        self.before: str | None = None  # the Diff tab compares with records older than this id
         if profile_path is not None:
             try:
                 self.profile = load_profile(profile_path)
@@ -121,7 +123,7 @@ class Workbench(Screen[None]):
         self.saved_module = self.module
         self.composer = Composer(self.module.request, id="composer")
         self.history = History.for_profiles(folder)
-        self._history_lock = threading.Lock()
+        self.record_lock = threading.Lock()
         self.recovery = RecoveryKeeper(self, folder)
 
     def compose(self) -> ComposeResult:
@@ -165,7 +167,7 @@ class Workbench(Screen[None]):
             self.notify(self._load_error, title="Cannot open profile", severity="error", timeout=10)
         elif self.profile is not None:
             self._warn_unknown_keys(self.profile.warnings)
-        self.call_after_refresh(self._refresh_derived)
+        self.call_after_refresh(self.refresh_derived)
         self._offer_recovery(self.recovery.waiting())
 
     @work(exclusive=True, exit_on_error=False, group="switch")
@@ -181,32 +183,16 @@ class Workbench(Screen[None]):
         if (
             copy is not None
             and copy.path != self.recovery.written
-            and await self._may_leave("Recover?", "Recover")
+            and await self.may_leave("Recover?", "Recover")
         ):
             await offer(self, copy)
 
     @on(TabbedContent.TabActivated, "#response-tabs")
     async def _response_tab(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "tab-flow":
-            await self._show_flow()
+            await show_flow(self)
         elif event.pane.id == "tab-diff":
-            self._show_diff()
-
-    async def _show_flow(self) -> None:
-        """The Flow tab follows the current profile (a new module has no flow until saved)."""
-        pane = self.query_one("#tab-flow", TabPane)
-        from tui.app.widgets.flow_view import FlowView  # imported when the Flow tab is first opened
-
-        views = pane.query(FlowView)
-        if self.profile is None:
-            await views.remove()
-            self.query_one("#flow-empty").display = True
-            return
-        self.query_one("#flow-empty").display = False
-        if views:
-            views.first().reload(self.profile.path)
-        else:
-            await pane.mount(FlowView(self.profile.path, id="flow-view"))
+            show_diff(self)
 
     # --- loading and collecting -----------------------------------------------------------
 
@@ -249,7 +235,7 @@ class Workbench(Screen[None]):
         if environment is not None and environment.warnings:
             self._warn_unknown_keys(environment.warnings)
         self.notify(f"Environment: {name or 'none'}", timeout=3)
-        self.call_after_refresh(self._refresh_derived)
+        self.call_after_refresh(self.refresh_derived)
 
     async def load_module(
         self, module: Module, profile: Profile | None, *, saved: Module | None = None
@@ -263,12 +249,12 @@ class Workbench(Screen[None]):
         (await part(self, SetVariablesPanel)).load(module.set_variables, module.failure_variable)
         self.result = None
         self.shown_step = None
-        self._origin_profile = None
-        self._note = self._before = None
+        self.origin_profile = None
+        self._note = self.before = None
         self.viewer.clear()
-        self.call_after_refresh(self._refresh_derived)
+        self.call_after_refresh(self.refresh_derived)
         if self.query_one("#response-tabs", TabbedContent).active == "tab-flow":
-            await self._show_flow()
+            await show_flow(self)
 
     def collect(self) -> Module:
         """The module as the widgets hold it now; ValueError names a field that cannot be read.
@@ -295,7 +281,7 @@ class Workbench(Screen[None]):
 
     # --- derived views: placeholders, live values, title -----------------------------------
 
-    async def _refresh_derived(self) -> None:
+    async def refresh_derived(self) -> None:
         try:
             module, readable = self.collect(), True
         except ValueError:  # e.g. a timeout being typed: keep showing the last good module
@@ -303,7 +289,7 @@ class Workbench(Screen[None]):
         await self._show_placeholders(module)
         self._show_live_values(module)
         unsaved = not readable or module != self.saved_module
-        self._show_title(module, unsaved=unsaved)
+        self.show_title(module, unsaved=unsaved)
         self.recovery.edited(unsaved)
 
     async def _show_placeholders(self, module: Module) -> None:
@@ -324,7 +310,7 @@ class Workbench(Screen[None]):
         panel.show_values(result.rows)
         self.viewer.status.show_result(result, self._note)
 
-    def _show_title(self, module: Module, *, unsaved: bool) -> None:
+    def show_title(self, module: Module, *, unsaved: bool) -> None:
         name = module.name if self.profile else "new module"
         mark = " ● unsaved" if unsaved else ""
         self.composer.show_title(f"{name}{mark}")
@@ -336,15 +322,15 @@ class Workbench(Screen[None]):
     @on(OptionsForm.Changed)
     @on(SetVariablesPanel.Changed)
     async def _edited(self) -> None:
-        await self._refresh_derived()
+        await self.refresh_derived()
 
     @on(UrlBar.MethodChanged)
     async def _method(self) -> None:
-        await self._refresh_derived()  # the composer has shown or hidden its Body tab
+        await self.refresh_derived()  # the composer has shown or hidden its Body tab
 
     @on(UrlBar.UrlChanged)
     def _url_edited(self) -> None:
-        self.call_after_refresh(self._refresh_derived)
+        self.call_after_refresh(self.refresh_derived)
 
     @on(PlaceholdersPanel.ValueTyped)
     async def _typed(self, event: PlaceholdersPanel.ValueTyped) -> None:
@@ -352,7 +338,7 @@ class Workbench(Screen[None]):
             self.session_values[event.name] = event.value
         else:
             self.session_values.pop(event.name, None)
-        await self._refresh_derived()
+        await self.refresh_derived()
 
     @on(ProfileList.Chosen)
     def _chosen(self, event: ProfileList.Chosen) -> None:
@@ -360,148 +346,30 @@ class Workbench(Screen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="switch")
     async def _open_chosen(self, path: Path) -> None:
-        if await self._may_leave(f"Open {path.stem}?", "Open") and await self.open_profile(path):
+        if await self.may_leave(f"Open {path.stem}?", "Open") and await self.open_profile(path):
             copy = self.recovery.waiting()
             if copy is not None:
                 await offer(self, copy)
 
-    # --- importing curl ---------------------------------------------------------------------
+    # --- importing ------------------------------------------------------------------------------
 
     @on(UrlBar.CurlPasted)
     def _curl_pasted(self, event: UrlBar.CurlPasted) -> None:
-        self._take_pasted_curl(event.text)
+        take_pasted_curl(self, event.text)
 
-    @work(exclusive=True, exit_on_error=False, group="switch")
-    async def _take_pasted_curl(self, text: str) -> None:
-        """The pasted command becomes this module's request (rows, routes and name stay); its
-        secrets go to the folder's .env at once, so the module can never be saved with them."""
-        from tui.core.importers.curl import import_curl
-        from tui.core.importers.report import secret_lines
-        from tui.core.importers.writing import stash_secrets
+    def action_import_curl(self) -> None:
+        import_curl_prompt(self)
 
-        try:
-            imported = import_curl(text, source_dir=self.folder)
-        except HookbenchError as exc:
-            self.notify(
-                str(exc), title="Not a curl command hookbench can import", severity="error", timeout=10
-            )
-            return
-        if not await self._may_leave("Replace its request with the pasted curl command?", "Replace"):
-            return
-        found = imported.profiles[0]
-        stem = self.profile.path.stem if self.profile else found.path.stem
-        try:
-            module, written, values = await asyncio.to_thread(stash_secrets, found.module, self.folder, stem)
-        except HookbenchError as exc:
-            self.notify(str(exc), title="Not imported", severity="error", timeout=10)
-            return
-        self._add_env_values(values)
-        base = self.saved_module
-        name = base.name if self.profile else module.name
-        await self.load_module(replace(base, name=name, request=module.request), self.profile)
-        self.saved_module = base  # the pasted request is an unsaved edit
-        report = [*found.notes, *imported.warnings, *secret_lines(written)]
-        self.notify(
-            "\n".join(report) or "Nothing was left out.", title="Imported the curl command", timeout=10
-        )
-
-    @work(exclusive=True, exit_on_error=False, group="switch")
-    async def action_import_curl(self) -> None:
-        """Palette: paste a curl command; it is written as a new profile and opened."""
-        from tui.app.dialogs import TextPrompt
-        from tui.core.importers.curl import import_curl
-        from tui.core.importers.report import format_report
-        from tui.core.importers.writing import unused_paths, write_import
-        from tui.core.variables import read_env_file
-
-        text = await self.app.push_screen_wait(TextPrompt("Paste a curl command:", "Import"))
-        if not text:
-            return
-        try:
-            imported = unused_paths(import_curl(text, source_dir=self.folder), self.folder)
-            written = await asyncio.to_thread(write_import, imported, self.folder)
-            known = await asyncio.to_thread(read_env_file, written.dotenv) if written.dotenv else {}
-        except HookbenchError as exc:
-            self.notify(str(exc), title="Not imported", severity="error", timeout=10)
-            return
-        self._add_env_values({secret.name: known[secret.name] for secret in written.secrets})
-        path = written.profiles[0]
-        self.query_one(ProfileList).reload(select=path)
-        self.notify(
-            "\n".join([format_report(imported, written), *imported.warnings]), title="Imported", timeout=12
-        )
-        if await self._may_leave(f"Open {path.stem}?", "Open"):
-            await self.open_profile(path)
-
-    def _add_env_values(self, values: dict[str, str]) -> None:
-        """Secrets an import just wrote to the .env: the app read that file at start."""
-        if values:
-            self.variables = replace(self.variables, env_file={**self.variables.env_file, **values})
+    def import_file(self, kind: str) -> None:
+        import_file_prompt(self, kind)
 
     # --- sending ----------------------------------------------------------------------------
 
     @on(UrlBar.SendPressed)
     def action_send(self) -> None:
-        try:
-            module = with_environment(self.collect(), self.environment)
-        except ValueError as exc:
-            self.viewer.status.show_error(str(exc))
-            return
-        profile_path = self.profile.path if self.profile else None
-        origin = None if profile_path else self._origin_profile or module.name
-        environment = self.environment
-        if environment is not None and environment.protected and module.request.method not in SAFE_METHODS:
-            self._confirm_send(module, profile_path, origin)
-            return
-        self._before = record_cutoff(datetime.now(UTC))
-        self._send(module, self.current_variables(), profile_path, origin)
+        send(self)
 
-    @work(exclusive=True, exit_on_error=False, group="confirm")
-    async def _confirm_send(self, module: Module, profile_path: Path | None, origin: str | None) -> None:
-        """A protected environment: anything but GET/HEAD is sent only when the person says so."""
-        name = self.environment.name if self.environment else ""
-        question = f"Environment {name!r} is protected. Send {module.request.method} {module.request.url}?"
-        if await self.app.push_screen_wait(Confirm(question, "Send")):
-            self._before = record_cutoff(datetime.now(UTC))
-            self._send(module, self.current_variables(), profile_path, origin)
-        else:
-            self.viewer.status.show_idle("Not sent: the protected environment was not confirmed")
-
-    @work(exclusive=True, exit_on_error=False, group="send")
-    async def _send(
-        self, module: Module, variables: Variables, profile_path: Path | None, origin: str | None
-    ) -> None:
-        """Run the module as it was when sent (the screen may load another one meanwhile)."""
-        try:
-            result = await run_module(
-                module,
-                variables,
-                self._clients(),
-                base_dir=profile_path.parent if profile_path else self.folder,
-                on_rendered=self.viewer.status.show_sending,
-                on_decoding=self.viewer.status.show_decoding,
-            )
-        except HookbenchError as exc:
-            self.viewer.status.show_error(str(exc))
-            return
-        await self._show_result(result)
-        self._record(module, result, profile_path, origin)
-
-    # A description of our own: Textual's default is repr() of the arguments, and a result holds
-    # the whole body (~0.5 s of the UI thread for a 4.5 MB response, at every send).
-    @work(thread=True, exit_on_error=False, group="history", description="record the run")
-    def _record(
-        self, module: Module, result: RunResult, profile_path: Path | None, origin: str | None = None
-    ) -> None:
-        """Every send leaves a record (bodies as the module's log toggles allow)."""
-        with self._history_lock:  # flow steps record from several threads; last_error is shared
-            summary = self.history.record(module, result, profile_path=profile_path, profile=origin)
-            problem = self.history.last_error if summary is None else None
-        if problem:
-            self.app.call_from_thread(self.notify, problem, title="Not recorded", severity="warning")
-        self.app.call_from_thread(lambda: self.query_one(HistoryList).refresh_records())
-
-    async def _show_result(
+    async def show_result(
         self, result: RunResult, *, step: str | None = None, note: str | None = None
     ) -> None:
         """Show a run; `step` names the flow step (another module) the response belongs to,
@@ -515,7 +383,7 @@ class Workbench(Screen[None]):
         if self.viewer.show_result(result, note) and (self.focused is None or self.focused.id == "url"):
             self.viewer.focus_tree()
         if self.query_one("#response-tabs", TabbedContent).active == "tab-diff":
-            self._show_diff()
+            show_diff(self)
 
     def action_cancel(self) -> None:
         workers = [w for w in self.workers if w.group == "send" and w.is_running]
@@ -533,231 +401,40 @@ class Workbench(Screen[None]):
                 timeout=15,
             )
 
-    # --- flows ----------------------------------------------------------------------------------
+    # --- the Flow tab, the History pane ----------------------------------------------------------
 
     def on_flow_view_run_requested(self, event: FlowView.RunRequested) -> None:
-        self._run_flow(event.view)
-
-    @work(exclusive=True, exit_on_error=False, group="send")
-    async def _run_flow(self, view: FlowView) -> None:
-        """Run the saved profiles along their routes; unsaved edits are saved first, or not run."""
-        if not await self._may_leave("The flow runs the saved files: save first?", "Run"):
-            view.show_error("not run")
-            return
-        view.reload()  # the files may just have been saved
-        if view.graph is None:
-            return
-        view.show_running()
-        self._before = record_cutoff(datetime.now(UTC))
-        from tui.core.flows import run_flow
-
-        def on_step(step: StepResult) -> None:
-            view.show_step(step)
-            self._record(step.module, step.result, step.path)
-
-        try:
-            result = await run_flow(view.graph, self.current_variables(), self._clients(), on_step=on_step)
-        except HookbenchError as exc:
-            view.show_error(str(exc))
-            return
-        except asyncio.CancelledError:  # Esc, a send, or a new run
-            view.show_error("cancelled")
-            raise
-        view.show_result(result)
-        await self._show_result(result.last.result, step=result.last.stem)
+        run_flow(self, event.view)
 
     async def on_flow_view_step_selected(self, event: FlowView.StepSelected) -> None:
-        await self._show_result(event.step.result, step=event.step.stem)
-        self.notify(f"Showing step {event.step_index + 1}: {event.step.stem}", timeout=3)
-
-    # --- history ----------------------------------------------------------------------------
+        await show_step(self, event.step, event.step_index)
 
     @on(HistoryList.Opened)
     def _history_opened(self, event: HistoryList.Opened) -> None:
-        self._open_record(event.record_id, replay=False)
+        open_record(self, event.record_id, replay=False)
 
     @on(HistoryList.ReplayRequested)
     def _history_replay(self, event: HistoryList.ReplayRequested) -> None:
-        self._open_record(event.record_id, replay=True)
-
-    @work(exclusive=True, exit_on_error=False, group="switch")
-    async def _open_record(self, record_id: str, *, replay: bool) -> None:
-        """Load a record into the composer (Enter), or load and send it again (r)."""
-        try:
-            load = self.history.load_for_replay if replay else self.history.load
-            module = await asyncio.to_thread(load, record_id)
-            origin = await asyncio.to_thread(lambda: str(self.history.read(record_id).get("profile") or ""))
-        except HookbenchError as exc:
-            self.notify(
-                str(exc),
-                title="Cannot replay" if replay else "Cannot open record",
-                severity="error",
-                timeout=10,
-            )
-            return
-        if not await self._may_leave("Replace it with the history record?", "Replace"):
-            return
-        await self.load_module(module, None)
-        self._origin_profile = origin or None
-        if replay:
-            self.action_send()
-        else:
-            self.notify(f"Loaded {record_id} into the composer (not sent). ctrl+r sends it.", timeout=5)
+        open_record(self, event.record_id, replay=True)
 
     @on(HistoryList.MapRequested)
     def _history_map(self, event: HistoryList.MapRequested) -> None:
-        self.map_against(event.record_id)
+        map_against(self, event.record_id)
 
     def action_map_against(self) -> None:
-        """The palette's "Map against this response": the record highlighted in the History pane."""
-        record_id = self.query_one(HistoryList).highlighted_id
-        if record_id is None:
-            self.notify("Highlight a record in the History pane first (ctrl+b shows it).", severity="warning")
-            return
-        self.map_against(record_id)
-
-    @work(exclusive=True, exit_on_error=False, group="send")
-    async def map_against(self, record_id: str) -> None:
-        """Show a recorded response and judge the current module against it; nothing is sent.
-
-        Clicking nodes then adds rows to the current module, judged live against this response.
-        """
-        try:
-            module = self.collect()
-            recorded = await asyncio.to_thread(read_response, self.history, record_id)
-        except (HookbenchError, ValueError) as exc:
-            self.notify(str(exc), title="Cannot map against this record", severity="error", timeout=10)
-            return
-        result = await asyncio.to_thread(judge_recorded, module, recorded)
-        self._before = recorded.id
-        await self._show_result(result, note=f"recorded {short_time(recorded.time)}, not sent")
-
-    # --- the Diff tab ---------------------------------------------------------------------------
-
-    @work(exclusive=True, exit_on_error=False, group="diff")
-    async def _show_diff(self) -> None:
-        """The response shown against the previous one of the same profile (in a thread)."""
-        view = self.query_one(DiffView)
-        result, profile = self.result, self._diff_profile()
-        body = result.body if result is not None else None
-        if self.shown_step:
-            view.show_message(f"This response is from the flow step {self.shown_step}: open that profile.")
-            return
-        if result is None or body is None or not body.parsed or self._before is None:
-            view.show_message("No JSON or XML response to compare yet: ctrl+r sends.")
-            return
-        if profile is None:
-            view.show_message("Save this module: the Diff compares responses of one profile.")
-            return
-        rows = mounted(self, SetVariablesPanel)
-        before = self._before
-        try:
-            diff, previous = await asyncio.to_thread(
-                diff_with_previous,
-                self.history,
-                profile,
-                before,
-                body,
-                rows.rows if rows is not None else self.module.set_variables,
-            )
-        except HookbenchError as exc:
-            view.show_message(str(exc))
-            return
-        if self.result is result:
-            view.show_diff(diff, f"{previous.id} (recorded {short_time(previous.time)})")
-
-    def _diff_profile(self) -> str | None:
-        return self.profile.path.stem if self.profile else self._origin_profile
+        map_highlighted(self)
 
     @on(HistoryList.SaveAsRequested)
     def _history_save_as(self, event: HistoryList.SaveAsRequested) -> None:
-        self._save_record_as(event.record_id)
-
-    @work(exclusive=True, exit_on_error=False, group="save")
-    async def _save_record_as(self, record_id: str) -> None:
-        from tui.app.dialogs import NamePrompt
-
-        name = await self.app.push_screen_wait(NamePrompt("Save this record as a profile named:"))
-        if not name:
-            return
-        try:
-            path = await asyncio.to_thread(self.history.save_as_profile, record_id, self.folder, name)
-        except HookbenchError as exc:
-            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
-            return
-        self.query_one(ProfileList).reload(select=path)
-        self.notify(
-            f"Saved {path}. Masked secrets stay masked: type them again or use {{{{env.NAME}}}}.",
-            title="Saved",
-            timeout=8,
-        )
+        save_record_as(self, event.record_id)
 
     # --- the tree: click to path ---------------------------------------------------------
 
     @on(ResponseViewer.RowRequested)
     async def _row_requested(self, event: ResponseViewer.RowRequested) -> None:
-        await self._add_row(event.path)
-
-    async def _add_row(self, path: str) -> None:
-        if self.shown_step:
-            self.notify(
-                f"This response is from the flow step {self.shown_step}: open that profile to map it.",
-                severity="warning",
-            )
-            return
-        if not path:
-            self.notify("The root is the whole response: pick a value inside it.", severity="warning")
-            return
-        segments = parse_path(path)
-        key = next((s.text for s in reversed(segments) if not s.text.isdigit() or s.quoted), "value")
-        panel = await part(self, SetVariablesPanel)
-        existing = next((row for row in panel.rows if row.name == path), None)
-        if existing is not None:
-            self.notify(f"{path} is mapped already, to {{{{{existing.publishes}}}}}.", severity="warning")
-            return
-        taken = {row.target for row in panel.rows}
-        target = suggest_target(key)
-        base, n = target, 2
-        while target in taken:
-            target, n = f"{base}_{n}", n + 1
-        panel.add_row(SetVariable(name=path, type="variable", target=target))
-        await self._refresh_derived()
-        self.notify(f"Added Set Variables row: {path} → {{{{{target}}}}}", title="Mapped")
+        await add_row(self, event.path)
 
     # --- saving ------------------------------------------------------------------------------
-
-    @work(exclusive=True, exit_on_error=False, group="import")
-    async def import_file(self, kind: str) -> None:
-        """Ask for a Postman collection (and environments) or an OpenAPI document, import it into
-        the profiles folder, refresh the profiles pane and show the report."""
-        import shlex
-
-        from tui.app.dialogs import ImportReport, NamePrompt
-        from tui.core.importers.saving import import_openapi_file, import_postman_files
-
-        title = {
-            "postman": "Postman collection to import (then its environment files, if any):",
-            "openapi": "OpenAPI document to import (JSON or YAML):",
-        }[kind]
-        answer = await self.app.push_screen_wait(
-            NamePrompt(title, ok="Import", placeholder="path/to/file.json", needed="A file is needed.")
-        )
-        if not answer:
-            return
-        try:
-            paths = [Path(word).expanduser() for word in shlex.split(answer)]
-            if kind == "postman":
-                imported, report = await asyncio.to_thread(
-                    import_postman_files, paths[0], paths[1:], self.folder
-                )
-            else:
-                imported, report = await asyncio.to_thread(import_openapi_file, paths[0], self.folder)
-        except (HookbenchError, OSError, ValueError, IndexError) as exc:
-            self.notify(str(exc), title="Not imported", severity="error", timeout=10)
-            return
-        self.query_one(ProfileList).reload()
-        skipped = f", {len(imported.skipped)} skipped" if imported.skipped else ""
-        self.app.push_screen(ImportReport(f"Imported {len(imported.profiles)} profiles{skipped}", report))
 
     def action_save(self) -> None:
         self.save_then(None)
@@ -765,57 +442,12 @@ class Workbench(Screen[None]):
     @work(exclusive=True, exit_on_error=False, group="save")
     async def save_then(self, after: Callable[[], object] | None) -> None:
         """Save (asking for a name if the module is new), then run `after` if it worked."""
-        if await self._save_now() and after is not None:
+        if await save_module(self) and after is not None:
             after()
 
-    async def _save_now(self) -> bool:
-        """Save the module; False when it was not saved (cancelled, invalid, disk trouble)."""
-        try:
-            module = self.collect()
-        except ValueError as exc:
-            self.notify(str(exc), title="Not saved", severity="error")
-            return False
-        path = self.profile.path if self.profile else None
-        document = self.profile.document if self.profile else None
-        if path is None:
-            from tui.app.dialogs import NamePrompt
-
-            name = await self.app.push_screen_wait(NamePrompt("Save this module as:"))
-            if not name:
-                return False
-            path = self.folder / f"{file_stem_for(name)}.toml"
-            if path.exists():
-                self.notify(
-                    f"{path} exists already; choose another name.", title="Not saved", severity="error"
-                )
-                return False
-            module = replace(module, name=name)
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            document = await asyncio.to_thread(save_profile, path, module, document)
-        except (HookbenchError, OSError) as exc:
-            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
-            return False
-        self.profile = Profile(path=path, module=module, _document=document)
-        self.module = self.saved_module = module
-        self.recovery.discard()
-        self.query_one(ProfileList).reload(select=path)
-        self._show_title(module, unsaved=False)
-        if self.query_one("#response-tabs", TabbedContent).active == "tab-flow":
-            await self._show_flow()
-        self.notify(f"Saved {path}", title="Saved")
-        return True
-
-    async def _may_leave(self, question: str, proceed: str) -> bool:
+    async def may_leave(self, question: str, proceed: str) -> bool:
         """Before replacing the module: ask what to do with unsaved changes (in a worker)."""
-        if not self.dirty:
-            return True
-        from tui.app.dialogs import UnsavedChanges
-
-        choice = await self.app.push_screen_wait(UnsavedChanges(question, proceed))
-        if choice == "save":
-            return await self._save_now()
-        return choice == "proceed"
+        return await ask_before_leaving(self, question, proceed)
 
     # --- layout --------------------------------------------------------------------------------
 
