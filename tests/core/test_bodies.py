@@ -107,8 +107,8 @@ async def test_graphql_without_variables_sends_only_the_query(sandbox: Sandbox, 
     [
         (Body("graphql", query=" "), "GraphQL body: the query is empty"),
         (
-            Body("graphql", query="{ a }", variables='{"a": 1,}'),
-            "GraphQL variables are not valid JSON after rendering: Expecting property name enclosed in double quotes at line 1, column 9",
+            Body("graphql", query="{ a }", variables='{"a" 1}'),  # worded alike by every Python
+            "GraphQL variables are not valid JSON after rendering: Expecting ':' delimiter at line 1, column 6",
         ),
         (Body("graphql", query="{ a }", variables="[1]"), "GraphQL variables must be a JSON object"),
         (Body("file"), "file body: no file given (request.body.file)"),

@@ -161,6 +161,8 @@ class _Walker:
             if char != ",":
                 self.fail(start)
             index = _ws(text, index + 1)
+            if text[index : index + 1] == "]":
+                self.fail(start)  # a trailing comma: json words it per version (3.13 names it)
 
     def run(self, opener: str, index: int, length: int, closer: str, ends: str) -> tuple[Any, int]:
         """(the siblings from `index` to a comma about `length` on, as one container, that
