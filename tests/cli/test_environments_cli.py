@@ -199,6 +199,50 @@ def test_unknown_keys_are_warned_about_by_run_and_dry_run(capsys, folder: Path) 
         assert (code, err) == (0, warning)
 
 
+def test_flow_warns_once_about_unknown_keys_in_every_profile_it_can_reach(
+    capsys, folder: Path, fresh_sandbox: Sandbox
+) -> None:
+    """Entry and route targets (also one reached only on failure) are each named once, before
+    anything is sent; a loop that runs a profile twice does not repeat its warning."""
+    first = write(
+        folder / "first.toml",
+        '[request]\nurl = "{{base_url}}/users"\nfollow_redirect = true\n'
+        '[routes]\nsuccess = "second"\nfailure = "spare"\n',
+    )
+    second = write(
+        folder / "second.toml",
+        '[request]\nurl = "{{base_url}}/users"\n[request.hedaers]\nA = "b"\n'
+        '[on_failure]\nvarible = "failed"\n[routes]\nsuccess = "third"\n',
+    )
+    third = write(
+        folder / "third.toml", '[request]\nurl = "{{base_url}}/users"\n[routes]\nsuccess = "ping"\n'
+    )
+    spare = write(folder / "spare.toml", '[request]\nurl = "{{base_url}}/users"\ntimout = 1\n')
+    write(
+        folder / "ping.toml",
+        '[request]\nurl = "{{base_url}}/users"\nmehtod = "GET"\n[routes]\nsuccess = "ping"\n',
+    )
+    expected = [
+        f"hookbench: warning: {first}: request.follow_redirect: unknown key, kept but not used; "
+        "did you mean follow_redirects? (line 3)",
+        f"hookbench: warning: {second}: request.hedaers: unknown key, kept but not used; "
+        "did you mean headers? (line 3)",
+        f"hookbench: warning: {second}: on_failure.varible: unknown key, kept but not used; "
+        "did you mean variable? (line 6)",
+        f"hookbench: warning: {spare}: request.timout: unknown key, kept but not used; "
+        "did you mean timeout? (line 3)",
+        f"hookbench: warning: {folder / 'ping.toml'}: request.mehtod: unknown key, kept but not used; "
+        "did you mean method? (line 3)",
+    ]
+    for extra in (["--dry-run"], ["--no-history", "--max-steps", "5"]):
+        code, out, err = run(capsys, "flow", first, "--env", "staging", *extra)
+        assert err.splitlines()[:5] == expected, err  # in the order the routes reach them
+        assert str(third) not in err
+    # the run: ping loops until --max-steps stops it (exit 2), its warning still printed once
+    assert code == 2 and err.count("request.mehtod") == 1
+    assert err.splitlines()[5].startswith("hookbench: error: flow first: stopped after 5 steps")
+
+
 @pytest.mark.parametrize(
     "url",
     ["http://[::1/x", "http://127.0.0.1:99999/", "http://127.0.0.1:abc/", "http://☃☃-.com/"],

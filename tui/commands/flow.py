@@ -25,6 +25,7 @@ from tui.commands.common import (
     environment_from_args,
     positive,
     variables_from_args,
+    warn,
 )
 from tui.core.errors import HookbenchError
 from tui.core.safe_text import safe_json, safe_text
@@ -80,7 +81,11 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Plan, then dry-run or run the flow; returns 0 or 1, raises HookbenchError for exit 2."""
+    """Plan, then dry-run or run the flow; returns 0 or 1, raises HookbenchError for exit 2.
+
+    Unknown keys in any profile the flow can reach are warned about once each, before
+    anything is sent (a looping flow does not repeat them).
+    """
     from tui.core.flows import plan_flow, preview_flow
 
     suite = Path(args.entry).stem
@@ -90,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
         environment = environment_from_args(args, folder)
         variables = variables_from_args(args, folder, environment)
         graph = plan_flow(args.entry, max_steps=args.max_steps, environment=environment)
+        warn(message for node in graph.nodes.values() for message in node.warnings)
         if args.dry_run:
             previews = preview_flow(graph, variables)
             print(format_dry_run(graph, previews))

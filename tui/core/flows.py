@@ -24,7 +24,7 @@ from tui.core.environments import Environment, with_environment
 from tui.core.errors import BodyError, FlowError, HistoryError, TemplateError
 from tui.core.exchange import DEFAULT_MAX_BODY
 from tui.core.model import Module
-from tui.core.profile import read_module
+from tui.core.profile import load_profile
 from tui.core.render import RenderedRequest, render_request
 from tui.core.run import FAILURE, SUCCESS, RunResult, run_module
 from tui.core.template import names_in
@@ -43,11 +43,13 @@ GraphLine = tuple[Segment, ...]
 
 @dataclass(frozen=True)
 class FlowNode:
-    """One profile of a flow: its stem (the name routes use), file and module."""
+    """One profile of a flow: its stem (the name routes use), file and module, and the
+    unknown-key warnings its file raised."""
 
     stem: str
     path: Path
     module: Module
+    warnings: tuple[str, ...] = ()
 
     def target(self, route: str) -> str | None:
         """The stem of the profile that follows on `route`, or None when the flow ends there."""
@@ -194,11 +196,12 @@ def plan_flow(
     if max_steps < 1:
         raise FlowError(f"--max-steps must be at least 1, not {max_steps}")
 
-    def read(path: Path) -> Module:
-        return with_environment(read_module(path), environment)
+    def read(stem: str, path: Path) -> FlowNode:
+        profile = load_profile(path)
+        return FlowNode(stem, path, with_environment(profile.module, environment), profile.warnings)
 
     entry = Path(entry)
-    first = FlowNode(entry.stem, entry, read(entry))
+    first = read(entry.stem, entry)
     nodes: dict[str, FlowNode] = {first.stem: first}
     queue = deque([first])
     while queue:
@@ -212,7 +215,7 @@ def plan_flow(
                 raise FlowError(
                     f"{node.path}: routes.{route} names {name!r}, but there is no such profile ({path} does not exist)"
                 )
-            nodes[stem] = FlowNode(stem, path, read(path))
+            nodes[stem] = read(stem, path)
             queue.append(nodes[stem])
     return FlowGraph(entry=first.stem, nodes=nodes, max_steps=max_steps)
 
