@@ -190,7 +190,7 @@ def test_auth_secrets_never_reach_a_file_hookbench_writes(fresh_sandbox: Sandbox
         assert not [secret for secret in secrets if secret in shown], record["profile"]
 
 
-def test_replay_uses_env_placeholders_and_refuses_masked_literals(
+def test_replay_uses_env_placeholders_and_takes_masked_literals_from_the_source(
     fresh_sandbox: Sandbox, tmp_path: Path
 ) -> None:
     profiles = tmp_path / "profiles"
@@ -212,6 +212,14 @@ def test_replay_uses_env_placeholders_and_refuses_masked_literals(
     }
     replayed = hookbench("history", "--profiles", profiles, "replay", records["from-env"], **env)
     assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+    recovered = hookbench("history", "--profiles", profiles, "replay", records["literal"])
+    assert recovered.returncode == 0, recovered.stdout + recovered.stderr
+    assert recovered.stderr == "".join(
+        f"hookbench: note: auth {key!r} taken from {literal} (it is masked in the record)\n"
+        for key in ("username", "password")
+    )
+    literal.unlink()  # no source left: refused, naming both fields
     refused = hookbench("history", "--profiles", profiles, "replay", records["literal"])
     assert refused.returncode == 2
-    assert "auth 'username'" in refused.stderr and "auth 'password'" in refused.stderr
+    assert "auth 'username', auth 'password'" in refused.stderr
+    assert f"its source profile {literal} does not exist" in refused.stderr

@@ -394,7 +394,7 @@ def test_history_keeps_env_placeholders_and_masks_literal_credentials(tmp_path: 
     text = record_text(data, summary)
     for secret in (*ENV.values(), "agent-literal", "assertion-value"):
         assert secret not in text
-    assert masked_places(data) == ["auth 'username'", "auth 'client_assertion'"]
+    assert masked_places(data) == ["auth 'username'", "auth 'params.client_assertion'"]
 
 
 def test_headless_start_up_does_not_import_the_oauth2_flow(tmp_path: Path) -> None:

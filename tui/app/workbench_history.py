@@ -24,7 +24,8 @@ Workbench = Any
 
 
 def open_record(screen: Workbench, record_id: str, *, replay: bool) -> None:
-    """Load a record into the composer (Enter), or load and send it again (r)."""
+    """Load a record into the composer (Enter), or load and send it again (r): the secrets it
+    masked are taken from its source profile (and the active environment)."""
     start(screen, partial(_open_record, screen, record_id, replay=replay), group="switch")
 
 
@@ -32,7 +33,8 @@ async def _open_record(screen: Workbench, record_id: str, *, replay: bool) -> No
     history = screen.history
     try:
         load = history.load_for_replay if replay else history.load
-        module = await asyncio.to_thread(load, record_id)
+        where = {"sources": screen.folder, "environment": screen.environment} if replay else {}
+        module = await asyncio.to_thread(load, record_id, **where)
         origin = await asyncio.to_thread(lambda: str(history.read(record_id).get("profile") or ""))
     except HookbenchError as exc:
         screen.notify(
@@ -47,6 +49,8 @@ async def _open_record(screen: Workbench, record_id: str, *, replay: bool) -> No
     await screen.load_module(module, None)
     screen.origin_profile = origin or None
     if replay:
+        if history.replay_notes:
+            screen.notify("\n".join(history.replay_notes), title="Replay", timeout=8)
         screen.action_send()
     else:
         screen.notify(f"Loaded {record_id} into the composer (not sent). ctrl+r sends it.", timeout=5)

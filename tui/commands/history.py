@@ -123,7 +123,11 @@ def local_time(iso: str) -> str:
 
 
 def replay(history: History, args: argparse.Namespace) -> int:
-    """Send a record's request again, print as `run` does, and record the replay."""
+    """Send a record's request again, print as `run` does, and record the replay.
+
+    Secrets the record masked are taken from its source profile (and the environment's
+    defaults); a note on stderr says which, from where.
+    """
     from tui.commands.common import confirm_protected, environment_from_args
     from tui.commands.output import format_result, result_json
     from tui.core.environments import with_environment
@@ -131,11 +135,11 @@ def replay(history: History, args: argparse.Namespace) -> int:
 
     record_id = history.resolve_id(args.id)
     folder = args.profiles or Path("profiles")
-    module = history.load_for_replay(record_id, sources=folder)
+    environment = environment_from_args(args, folder)
+    module = history.load_for_replay(record_id, sources=folder, environment=environment)
     for note in history.replay_notes:
         print(f"hookbench: note: {safe_text(note, single_line=True)}", file=sys.stderr)
     profile = str(history.read(record_id).get("profile") or "")
-    environment = environment_from_args(args, folder)
     module = with_environment(module, environment)
     confirm_protected(args, environment, [(module.request.method, f"history record {record_id}")])
     result = run_module_sync(module, variables_from_args(args, folder, environment))

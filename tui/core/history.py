@@ -41,9 +41,9 @@ from tui.core.history_record import (
     record_text,
 )
 from tui.core.names import control_problem
-from tui.core.secrets import MASK
 
 if TYPE_CHECKING:
+    from tui.core.environments import Environment
     from tui.core.model import Module
     from tui.core.run import RunResult
 
@@ -383,26 +383,31 @@ class History:
         except ProfileError as exc:
             raise HistoryError(f"history record {path.stem}: {exc}") from exc
 
-    def load_for_replay(self, record_id: str, *, sources: Path | None = None) -> Module:
+    def load_for_replay(
+        self, record_id: str, *, sources: Path | None = None, environment: Environment | None = None
+    ) -> Module:
         """`load`, refusing a record that cannot be sent as recorded.
 
         A masked secret would go out as `••••••` and a request body that was not kept
         (log_request_body off) would go out empty: the request is never sent with a hole in it.
-        A header masked in the record is taken from its source profile in `sources` (the
-        profiles folder) when that profile still has it; `replay_notes` says which.
+        A secret masked in the record (header, auth value, client key password, proxy password)
+        is taken from its source profile in `sources` (the profiles folder), with
+        `environment`'s `[auth]` and `proxy` defaults, where they still have it;
+        `replay_notes` says what came from where.
         """
         self.replay_notes = []
         path, text, data = self._parse(record_id)
         module = self._module(path, text, data)
         problems = masked_places(data)
+        why = ""
         if problems and sources is not None:
-            module, problems = self._from_source(
-                module, problems, Path(sources), str(data.get("profile") or "")
+            module, problems, why = self._from_source(
+                module, problems, Path(sources), str(data.get("profile") or ""), environment
             )
         if problems:
             raise HistoryError(
                 f"history record {path.stem} cannot be replayed as recorded: secrets were masked in "
-                f"{', '.join(problems)}. Save it as a profile and re-enter them, or use {{{{env.NAME}}}}"
+                f"{', '.join(problems)}{why}. Save it as a profile and re-enter them, or use {{{{env.NAME}}}}"
             )
         if module.request.sends_body and data.get("request", {}).get("body", {}).get("omitted"):
             raise HistoryError(
@@ -412,31 +417,31 @@ class History:
         return module
 
     def _from_source(
-        self, module: Module, problems: builtins.list[str], folder: Path, stem: str
-    ) -> tuple[Module, builtins.list[str]]:
-        """Fill masked headers from the record's source profile, where it still has them."""
+        self,
+        module: Module,
+        problems: builtins.list[str],
+        folder: Path,
+        stem: str,
+        environment: Environment | None,
+    ) -> tuple[Module, builtins.list[str], str]:
+        """Fill masked secrets from the record's source profile where it still has them; the
+        places left and why the source could not fill them."""
         from tui.core.profile import read_module
+        from tui.core.replay_sources import recover_masked
 
         source_path = folder / f"{stem}.toml"
-        if not stem or not source_path.is_file():
-            return module, problems
+        if not stem:
+            return module, problems, " (the record names no source profile to take them from)"
+        if not source_path.is_file():
+            return module, problems, f" (its source profile {source_path} does not exist)"
         try:
             source = read_module(source_path)
-        except ProfileError:
-            return module, problems
-        own = {name.lower(): value for name, value in source.request.headers if MASK not in value}
-        headers, taken = [], set()
-        for name, value in module.request.headers:
-            if MASK in value and name.lower() in own:
-                value = own[name.lower()]
-                taken.add(f"header {name!r}")
-                self.replay_notes.append(
-                    f"header {name!r} taken from {source_path} (it is masked in the record)"
-                )
-            headers.append((name, value))
-        left = [place for place in problems if place not in taken]
-        request = replace(module.request, headers=tuple(headers))
-        return replace(module, request=request), left
+        except ProfileError as exc:
+            return module, problems, f" (its source profile does not load: {exc})"
+        recovered = recover_masked(module, source, profile=source_path, environment=environment)
+        self.replay_notes.extend(recovered.notes)
+        left = [place for place in problems if place not in recovered.taken]
+        return recovered.module, left, f" (its source profile {source_path} does not hold them)"
 
     def save_as_profile(self, record_id: str, folder: Path, name: str, *, overwrite: bool = False) -> Path:
         """Write the record's module as `folder/<name>.toml`; masked secrets stay masked.

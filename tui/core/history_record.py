@@ -463,7 +463,8 @@ def masked_places(data: dict[str, Any]) -> list[str]:
     ):
         places.append("body")
     auth = request.get("auth") or {}
-    for name, value in [*auth.items(), *(auth.get("params") or {}).items()]:
+    params = {f"params.{name}": value for name, value in (auth.get("params") or {}).items()}
+    for name, value in [*auth.items(), *params.items()]:
         if isinstance(value, str) and MASK in value:
             places.append(f"auth {name!r}")
     return places
