@@ -1,10 +1,13 @@
 """Real loopback servers the sandbox cannot play: a TLS server that demands a client
-certificate (certificates made by trustme) and a forward HTTP proxy that records what it carried."""
+certificate (certificates made by trustme) and a forward HTTP proxy (plain forwarding and
+CONNECT tunnels) that records what it carried."""
 
 from __future__ import annotations
 
 import http.client
 import json
+import select
+import socket
 import ssl
 import threading
 import time
@@ -54,7 +57,10 @@ def _serving(server: ThreadingHTTPServer) -> Iterator[None]:
 
 
 class _WhoAmI(_Quiet):
+    server: _TlsServer
+
     def do_GET(self) -> None:
+        self.server.seen.append(f"{self.command} {self.path}")
         peer = self.connection.getpeercert() if isinstance(self.connection, ssl.SSLSocket) else None
         subject = dict(item[0] for item in (peer or {}).get("subject", ()))
         body = json.dumps({"client": subject.get("commonName")})
@@ -63,6 +69,7 @@ class _WhoAmI(_Quiet):
 
 class _TlsServer(ThreadingHTTPServer):
     daemon_threads = True
+    seen: list[str]  # the request line of each request it answered
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         """Handshake in the connection's thread; on failure give the client time to read the
@@ -127,14 +134,18 @@ def make_tls_files(folder: Path) -> TlsFiles:
 
 
 @contextmanager
-def tls_server(files: TlsFiles, *, require_client_cert: bool = True) -> Iterator[str]:
-    """An https server on 127.0.0.1 (its certificate from `files.ca`); yields its base URL."""
+def tls_server(
+    files: TlsFiles, *, require_client_cert: bool = True, seen: list[str] | None = None
+) -> Iterator[str]:
+    """An https server on 127.0.0.1 (its certificate from `files.ca`); yields its base URL.
+    Each request line it answers is appended to `seen`."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     files.ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
     if require_client_cert:
         files.ca.configure_trust(context)
         context.verify_mode = ssl.CERT_REQUIRED
     server = _TlsServer(("127.0.0.1", 0), _WhoAmI)
+    server.seen = seen if seen is not None else []
     server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
     with _serving(server):
         yield f"https://127.0.0.1:{server.server_address[1]}"
@@ -168,14 +179,44 @@ class _Proxy(_Quiet):
 
     do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_GET  # noqa: N815
 
+    def do_CONNECT(self) -> None:
+        """Tunnel to `host:port` (https through the proxy): reply 200, then relay bytes both
+        ways until either side closes. The proxy never sees inside the TLS it carries."""
+        self.server.seen.append(f"CONNECT {self.path}")
+        self.server.credentials.append(self.headers.get("Proxy-Authorization", ""))
+        time.sleep(self.server.connect_delay)
+        host, _, port = self.path.rpartition(":")
+        try:
+            upstream = socket.create_connection((host.strip("[]"), int(port)), timeout=10)
+        except (OSError, ValueError):
+            self._reply(502, b"cannot reach " + self.path.encode())
+            return
+        self.send_response(200, "Connection established")
+        self.end_headers()
+        self.wfile.flush()
+        client = self.connection
+        with upstream:
+            sockets = [client, upstream]
+            while True:
+                readable, _, _ = select.select(sockets, [], [], 10)
+                if not readable:
+                    break
+                chunks = [(source, source.recv(65536)) for source in readable]
+                if any(not chunk for _, chunk in chunks):
+                    break
+                for source, chunk in chunks:
+                    (upstream if source is client else client).sendall(chunk)
+        self.close_connection = True
+
 
 class _ProxyServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self) -> None:
+    def __init__(self, connect_delay: float) -> None:
         super().__init__(("127.0.0.1", 0), _Proxy)
         self.seen: list[str] = []
         self.credentials: list[str] = []
+        self.connect_delay = connect_delay
 
 
 @dataclass
@@ -186,8 +227,9 @@ class Proxy:
 
 
 @contextmanager
-def forward_proxy() -> Iterator[Proxy]:
-    """A plain-http forward proxy on 127.0.0.1; `seen` lists each request line it carried."""
-    server = _ProxyServer()
+def forward_proxy(*, connect_delay: float = 0.0) -> Iterator[Proxy]:
+    """A forward proxy on 127.0.0.1 (http forwarded, https tunnelled with CONNECT); `seen` lists
+    each request line it carried. `connect_delay` seconds pass before a tunnel is opened."""
+    server = _ProxyServer(connect_delay)
     with _serving(server):
         yield Proxy(f"http://127.0.0.1:{server.server_address[1]}", server.seen, server.credentials)

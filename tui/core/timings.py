@@ -3,7 +3,9 @@
 Phases: `connect` (TCP), `tls` (handshake), `send` (request headers and body written),
 `wait` (until the response headers arrived: the server's thinking time) and `receive`
 (the body). A phase that did not happen — a connection reused, TLS on plain http — is
-None. Across redirects each phase is the sum over the requests.
+None. Across redirects each phase is the sum over the requests. Through a proxy, https
+opens a tunnel first (a CONNECT exchange with the proxy): that belongs to `connect`, so
+`send` and `wait` stay the server's.
 """
 
 from __future__ import annotations
@@ -35,11 +37,19 @@ class TimingTrace:
     def __init__(self) -> None:
         self._started: dict[str, float] = {}
         self._spent: dict[str, float] = {}
+        self._tunnel = False
 
     async def __call__(self, event: str, info: dict[str, Any]) -> None:
         now = time.perf_counter()
         step, _, state = event.partition(".")[2].rpartition(".")
-        if state == "started" and step in _STARTS:
+        if state == "started" and step == "send_request_headers" and _opens_tunnel(info):
+            self._tunnel = True  # the CONNECT exchange with the proxy, until its reply is in
+            self._started["connect"] = now
+        elif self._tunnel:
+            if state == "complete" and step == "receive_response_headers":
+                self._tunnel = False
+                self._close("connect", now)
+        elif state == "started" and step in _STARTS:
             self._started[_STARTS[step]] = now
         elif state == "complete" and step in _ENDS:
             self._close(_ENDS[step], now)
@@ -58,6 +68,13 @@ class TimingTrace:
 
 
 Timings = tuple[tuple[str, float | None], ...]
+
+
+def _opens_tunnel(info: dict[str, Any]) -> bool:
+    """Whether a started event is the CONNECT request that opens a proxy tunnel (only started
+    events name their request)."""
+    request = info.get("request")
+    return getattr(request, "method", None) == b"CONNECT"
 
 
 def timings_text(timings: Timings) -> str:
