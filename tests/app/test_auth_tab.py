@@ -129,10 +129,16 @@ async def test_oauth2_in_the_tab_fetches_a_token_once(
                 ("scope", "orders.read"),
             ),
         )
+        timings = []
         for _ in range(2):
             await send_and_wait(pilot)
             assert "200 OK" in status_text(app), status_text(app)
+            headers = str(app.workbench.viewer.query_one("#response-headers").render())
+            timings += [line for line in headers.splitlines() if line.startswith("timings: ")]
         assert fresh_sandbox.state.auth.grants == ["client_credentials"]
+        # the Headers tab times the token request of the first send; the second used the cache
+        assert len(timings) == 2 and timings[0].startswith("timings: token ")
+        assert "token" not in timings[1] and "wait" in timings[1]
         screen = app.export_screenshot()
         assert DEMO_CLIENT_SECRET not in screen
         assert not any(token in screen for token in fresh_sandbox.state.auth.tokens)

@@ -89,6 +89,31 @@ def test_two_runs_in_a_row_make_one_token_request(fresh_sandbox: Sandbox, tmp_pa
     assert [stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()] == [0o600]
 
 
+def test_the_token_request_is_in_the_timings_when_one_was_made(
+    fresh_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """First run: a token request, timed as `token`; second run: the cached token, `token` null
+    and left out of the human line; a new state folder (no cache): timed again."""
+    profile = write_profile(
+        tmp_path, "orders", fresh_sandbox.base_url + "/auth/oauth2", oauth2_table(fresh_sandbox)
+    )
+    runs = [hookbench("run", profile, "--json", HB_CLIENT_SECRET=DEMO_CLIENT_SECRET) for _ in range(2)]
+    fetched, cached = (json.loads(done.stdout) for done in runs)
+    assert list(fetched["timings_ms"]) == ["token", "connect", "tls", "send", "wait", "receive"]
+    assert 0 < fetched["timings_ms"]["token"] <= fetched["elapsed_ms"]
+    assert cached["timings_ms"]["token"] is None and cached["timings_ms"]["wait"] is not None
+    assert fresh_sandbox.state.auth.token_requests == 1
+    human = hookbench("run", profile, HB_CLIENT_SECRET=DEMO_CLIENT_SECRET).stdout
+    [line] = [line for line in human.splitlines() if line.startswith("timings:")]
+    assert line.startswith("timings: connect ") and "token" not in line
+    again = hookbench(
+        "run", profile, HB_CLIENT_SECRET=DEMO_CLIENT_SECRET, XDG_STATE_HOME=str(tmp_path / "other-state")
+    ).stdout
+    [line] = [line for line in again.splitlines() if line.startswith("timings:")]
+    assert line.startswith("timings: token ") and " ms · send " in line  # the connection was the token's
+    assert fresh_sandbox.state.auth.token_requests == 2
+
+
 def test_a_bad_client_secret_exits_1_with_the_reason(fresh_sandbox: Sandbox, tmp_path: Path) -> None:
     profile = write_profile(
         tmp_path, "orders", fresh_sandbox.base_url + "/auth/oauth2", oauth2_table(fresh_sandbox)

@@ -85,6 +85,7 @@ async def test_each_scheme_gets_through(
     assert (
         result.exchange is not None and result.exchange.redirects == 0
     )  # auth round trips are not redirects
+    assert "token" not in dict(result.exchange.timings_ms)  # no token phase without oauth2
 
 
 @pytest.mark.parametrize(
@@ -224,10 +225,14 @@ async def test_a_401_renews_once_and_retries_once(
 ) -> None:
     auth = oauth2(fresh_sandbox, grant=grant, username=DEMO_USERNAME, password=DEMO_PASSWORD)
     url = fresh_sandbox.base_url + "/auth/oauth2"
-    assert (await send(url, auth, clients)).ok
+    first = await send(url, auth, clients)
+    assert first.ok and first.exchange is not None
+    assert dict(first.exchange.timings_ms)["token"] is not None
     fresh_sandbox.reset()  # the server forgets every token it issued: the cached one gets a 401
     result = await send(url, auth, clients)
     assert result.ok, result.reason
+    assert result.exchange is not None
+    assert dict(result.exchange.timings_ms)["token"] is not None  # the renewal was timed
     # the refresh token was forgotten too, so the password grant falls back to a full grant
     assert fresh_sandbox.state.auth.grants == renewal
     assert fresh_sandbox.state.auth.protected_requests == 2  # the 401 and the retry

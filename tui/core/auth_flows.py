@@ -73,6 +73,12 @@ class Recording(httpx.Auth):
         finally:
             await flow.aclose()
 
+    @property
+    def timings(self) -> tuple[tuple[str, float | None], ...]:
+        """Phases the flow adds to the exchange's timings (OAuth2: `token`), in ms."""
+        inner: tuple[tuple[str, float | None], ...] = getattr(self.inner, "timings", ())
+        return inner
+
     def _note(self, request: httpx.Request) -> None:
         for name in self.headers:
             value = request.headers.get(name)

@@ -22,7 +22,8 @@ class Exchange:
     redirects: int = 0
     auth_secrets: frozenset[str] = frozenset()  # credentials the auth flow put on the wire
     timings_ms: tuple[tuple[str, float | None], ...] = ()
-    """(phase, ms) for connect, tls, send, wait, receive; None for a phase that did not happen."""
+    """(phase, ms) for token (OAuth2 only), connect, tls, send, wait, receive; None for a phase
+    that did not happen."""
     request_headers: tuple[tuple[str, str], ...] = ()
     """The headers of the last request as it went out, with what the client added (cookies)."""
 

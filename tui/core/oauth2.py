@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from collections.abc import AsyncGenerator, Generator
 from typing import NoReturn
 from urllib.parse import quote
@@ -39,6 +40,7 @@ class OAuth2Auth(httpx.Auth):
     def __init__(self, auth: RenderedAuth, cache: TokenCache) -> None:
         self.auth = auth
         self.cache = cache
+        self.token_seconds: float | None = None  # time spent on token requests; None: cached
         self.token_url = auth.get("token_url")
         self.key = cache_key(
             self.token_url,
@@ -58,9 +60,11 @@ class OAuth2Auth(httpx.Auth):
         flow = self._flow(request)
         outgoing, wants_body = next(flow)
         while True:
+            sent = time.perf_counter()
             response = yield outgoing
             if wants_body:
                 response.read()
+                self._spent(sent)
             try:
                 outgoing, wants_body = flow.send(response)
             except StopIteration:
@@ -71,13 +75,25 @@ class OAuth2Auth(httpx.Auth):
         flow = self._flow(request)
         outgoing, wants_body = next(flow)
         while True:
+            sent = time.perf_counter()
             response = yield outgoing
             if wants_body:
                 await response.aread()
+                self._spent(sent)
             try:
                 outgoing, wants_body = flow.send(response)
             except StopIteration:
                 return
+
+    def _spent(self, since: float) -> None:
+        """Add a token request (sent until its body was read) to `token_seconds`."""
+        self.token_seconds = (self.token_seconds or 0.0) + time.perf_counter() - since
+
+    @property
+    def timings(self) -> tuple[tuple[str, float | None], ...]:
+        """`token` for the exchange's timings: ms spent fetching tokens, None when cached."""
+        spent = self.token_seconds
+        return (("token", None if spent is None else round(spent * 1000, 3)),)
 
     def _flow(self, request: httpx.Request) -> _Flow:
         token = self.cache.get(self.key)

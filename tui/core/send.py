@@ -166,7 +166,7 @@ async def _exchange(
         url=str(response.url),
         redirects=sum(1 for hop in response.history if hop.is_redirect),  # not auth round trips
         auth_secrets=frozenset(auth.sent) if auth is not None else frozenset(),
-        timings_ms=trace.finish(),
+        timings_ms=(auth.timings if auth is not None else ()) + trace.finish(),
         request_headers=tuple(response.request.headers.multi_items()),
     )
 

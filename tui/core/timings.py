@@ -5,7 +5,9 @@ Phases: `connect` (TCP), `tls` (handshake), `send` (request headers and body wri
 (the body). A phase that did not happen — a connection reused, TLS on plain http — is
 None. Across redirects each phase is the sum over the requests. Through a proxy, https
 opens a tunnel first (a CONNECT exchange with the proxy): that belongs to `connect`, so
-`send` and `wait` stay the server's.
+`send` and `wait` stay the server's. With OAuth2 a `token` phase comes first (the auth flow
+measures it, see `tui.core.oauth2`): the token requests made for this send, None when the
+token came from the cache.
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ import time
 from typing import Any
 
 PHASES: tuple[str, ...] = ("connect", "tls", "send", "wait", "receive")
-LABELS = {"connect": "connect", "tls": "TLS", "send": "send", "wait": "wait", "receive": "receive"}
+LABELS = {
+    "token": "token",
+    "connect": "connect",
+    "tls": "TLS",
+    "send": "send",
+    "wait": "wait",
+    "receive": "receive",
+}
 _STARTS = {
     "connect_tcp": "connect",
     "start_tls": "tls",
