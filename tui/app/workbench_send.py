@@ -14,7 +14,7 @@ from typing import Any
 from tui.app.dialogs import Confirm
 from tui.app.screen_work import start
 from tui.app.workbench_history import record
-from tui.core.environments import SAFE_METHODS, with_environment
+from tui.core.environments import needs_confirmation, with_environment
 from tui.core.errors import HookbenchError
 from tui.core.model import Module
 from tui.core.recorded import record_cutoff
@@ -34,8 +34,7 @@ def send(screen: Workbench) -> None:
         return
     profile_path = screen.profile.path if screen.profile else None
     origin = None if profile_path else screen.origin_profile or module.name
-    environment = screen.environment
-    if environment is not None and environment.protected and module.request.method not in SAFE_METHODS:
+    if needs_confirmation(screen.environment, [(module.request.method, "")]):
         start(screen, partial(_confirm_send, screen, module, profile_path, origin), group="confirm")
         return
     _start(screen, module, profile_path, origin)

@@ -102,9 +102,7 @@ def run(args: argparse.Namespace) -> int:
             return _dry_run_verdict(previews)
         runner = _offline_runner(graph) if args.offline else None
         if runner is None:  # every step that could run is checked before the first is sent
-            confirm_protected(
-                args, environment, [(n.module.request.method, n.stem) for n in graph.nodes.values()]
-            )
+            confirm_protected(args, environment, graph.requests())
         result = _run(graph, variables, steps, quiet=args.json, record=not args.no_history, runner=runner)
     except HookbenchError as exc:
         if args.junit and not args.dry_run:

@@ -117,16 +117,22 @@ def with_environment(module: Module, environment: Environment | None) -> Module:
     return module if request is module.request else replace(module, request=request)
 
 
+def needs_confirmation(environment: Environment | None, requests: Iterable[tuple[str, str]]) -> list[str]:
+    """`METHOD what` for each request a protected environment sends only once confirmed
+    (anything but GET/HEAD); empty elsewhere. `requests` are (method, what) pairs."""
+    if environment is None or not environment.protected:
+        return []
+    return [f"{method} {what}".rstrip() for method, what in requests if method.upper() not in SAFE_METHODS]
+
+
 def guard_protected(environment: Environment | None, requests: Iterable[tuple[str, str]]) -> None:
     """Refuse sending anything but GET/HEAD in a protected environment.
 
     `requests` are (method, what) pairs, `what` naming the profile for the message.
     The caller decides whether a confirmation (`--yes`) lets them through.
     """
-    if environment is None or not environment.protected:
-        return
-    unsafe = [f"{method} {what}" for method, what in requests if method.upper() not in SAFE_METHODS]
-    if unsafe:
+    unsafe = needs_confirmation(environment, requests)
+    if unsafe and environment is not None:
         raise ProtectedError(
             f"environment {environment.name!r} is protected: not sending {', '.join(unsafe)} "
             "without confirmation (add --yes to send it)"

@@ -16,7 +16,7 @@ import inspect
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -81,6 +81,21 @@ class FlowGraph:
     @property
     def entry_node(self) -> FlowNode:
         return self.nodes[self.entry]
+
+    def in_environment(self, environment: Environment | None) -> FlowGraph:
+        """Every module with `environment`'s defaults (auth, proxy) where it sets none, as a
+        single send gets them."""
+        if environment is None:
+            return self
+        nodes = {
+            stem: replace(node, module=with_environment(node.module, environment))
+            for stem, node in self.nodes.items()
+        }
+        return replace(self, nodes=nodes)
+
+    def requests(self) -> list[tuple[str, str]]:
+        """(method, stem) of every step that could run: what a protected environment checks."""
+        return [(node.module.request.method, node.stem) for node in self.nodes.values()]
 
     def edges(self) -> tuple[tuple[str, str, str], ...]:
         """(from stem, route, to stem) for every declared route."""
@@ -198,7 +213,7 @@ def plan_flow(
 
     def read(stem: str, path: Path) -> FlowNode:
         profile = load_profile(path)
-        return FlowNode(stem, path, with_environment(profile.module, environment), profile.warnings)
+        return FlowNode(stem, path, profile.module, profile.warnings)
 
     entry = Path(entry)
     first = read(entry.stem, entry)
@@ -217,7 +232,7 @@ def plan_flow(
                 )
             nodes[stem] = read(stem, path)
             queue.append(nodes[stem])
-    return FlowGraph(entry=first.stem, nodes=nodes, max_steps=max_steps)
+    return FlowGraph(entry=first.stem, nodes=nodes, max_steps=max_steps).in_environment(environment)
 
 
 def _declared_routes(node: FlowNode) -> list[tuple[str, str]]:
