@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tui.core.errors import ImportSourceError
-from tui.core.importers.openapi import OpenAPIImport, import_openapi
+from tui.core.importers import DocumentImport
+from tui.core.importers.openapi import import_openapi
 from tui.core.importers.openapi_schema import Resolver
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "importers"
@@ -17,7 +18,7 @@ V30 = (DATA / "openapi-3.0.yaml").read_bytes()
 V31 = (DATA / "openapi-3.1.json").read_bytes()
 
 
-def profiles(result: OpenAPIImport) -> dict[str, object]:
+def profiles(result: DocumentImport) -> dict[str, object]:
     return {str(p.path): p.module for p in result.imported.profiles}
 
 

@@ -10,7 +10,8 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from tui.core.errors import ImportSourceError
-from tui.core.importers.postman import PostmanImport, import_postman
+from tui.core.importers import DocumentImport
+from tui.core.importers.postman import import_postman
 from tui.core.importers.postman_scripts import read_scripts
 from tui.core.model import CONTENT_TYPES
 
@@ -19,11 +20,11 @@ COLLECTION = (DATA / "postman-collection.json").read_bytes()
 ENVIRONMENT = (DATA / "postman-environment.json").read_bytes()
 
 
-def imported(collection: bytes = COLLECTION, **options: object) -> PostmanImport:
+def imported(collection: bytes = COLLECTION, **options: object) -> DocumentImport:
     return import_postman(collection, source="c.json", environments=[("e.json", ENVIRONMENT)], **options)  # type: ignore[arg-type]
 
 
-def by_path(result: PostmanImport) -> dict[str, object]:
+def by_path(result: DocumentImport) -> dict[str, object]:
     return {str(p.path): p for p in result.imported.profiles}
 
 

@@ -1,8 +1,8 @@
 """`hookbench import KIND SOURCE`: turn what API vendors publish into profiles.
 
 One subcommand per kind of source (curl, postman, openapi); each reads its source with a pure importer
-from `tui.core.importers` and hands the result to `write_and_report`, which moves secrets to
-the profiles folder's `.env`, writes the files and prints the report. Exit 0 when everything
+from `tui.core.importers`, writes it (secrets moved to the profiles folder's `.env`) and prints
+the report. Exit 0 when everything
 was imported, 1 when some requests were skipped, 2 for input that cannot be imported
 (nothing is written then).
 """
@@ -70,7 +70,8 @@ def run_curl(args: argparse.Namespace) -> int:
     from pathlib import PurePosixPath
 
     from tui.core.importers.curl import import_curl
-    from tui.core.importers.writing import place_files
+    from tui.core.importers.report import format_report
+    from tui.core.importers.writing import place_files, write_import
 
     text = sys.stdin.read() if args.command == "-" else args.command
     imported = import_curl(text, source_dir=Path.cwd())
@@ -83,19 +84,9 @@ def run_curl(args: argparse.Namespace) -> int:
         )
         for profile in imported.profiles
     )
-    return write_and_report(replace(imported, profiles=profiles), folder, args)
-
-
-def write_and_report(imported: Imported, folder: Path, args: argparse.Namespace) -> int:
-    """Write the import under `folder`, print what was written and moved; the exit code."""
-    from tui.core.importers.report import format_report
-    from tui.core.importers.writing import write_import
-
+    imported = replace(imported, profiles=profiles)
     written = write_import(imported, folder, keep_secrets=args.keep_secrets, overwrite=args.force)
-    for warning in imported.warnings:
-        print(f"hookbench: warning: {_safe(warning)}", file=sys.stderr)
-    print(format_report(imported, written))
-    return EXIT_FAILURE_ROUTE if imported.skipped else EXIT_SUCCESS
+    return _finish(imported, format_report(imported, written))
 
 
 def _safe(text: str) -> str:
@@ -127,16 +118,7 @@ def _register_postman(kinds: Any) -> None:
         metavar="ENV.json",
         help="a Postman environment export (repeatable)",
     )
-    parser.add_argument(
-        "-o",
-        "--output",
-        type=Path,
-        default=DEFAULT_FOLDER,
-        metavar="DIR",
-        help=f"the profiles folder to write into (default: {DEFAULT_FOLDER})",
-    )
-    add_common_options(parser)
-    parser.set_defaults(handler=run_postman)
+    _add_folder_options(parser, run_postman)
 
 
 def _register_openapi(kinds: Any) -> None:
@@ -151,6 +133,11 @@ def _register_openapi(kinds: Any) -> None:
     parser.add_argument(
         "--tag", action="append", default=[], metavar="T", help="only operations with this tag (repeatable)"
     )
+    _add_folder_options(parser, run_openapi)
+
+
+def _add_folder_options(parser: argparse.ArgumentParser, handler: Any) -> None:
+    """`-o DIR` (a document imports into a folder), the common options, the handler."""
     parser.add_argument(
         "-o",
         "--output",
@@ -160,30 +147,37 @@ def _register_openapi(kinds: Any) -> None:
         help=f"the profiles folder to write into (default: {DEFAULT_FOLDER})",
     )
     add_common_options(parser)
-    parser.set_defaults(handler=run_openapi)
+    parser.set_defaults(handler=handler)
 
 
 def run_postman(args: argparse.Namespace) -> int:
     """Import the collection and environments, write them, print the report; the exit code."""
     from tui.core.importers.saving import import_postman_files
 
-    imported, report = import_postman_files(
-        args.collection, args.environment, args.output, keep_secrets=args.keep_secrets, overwrite=args.force
+    return _finish(
+        *import_postman_files(
+            args.collection,
+            args.environment,
+            args.output,
+            keep_secrets=args.keep_secrets,
+            overwrite=args.force,
+        )
     )
-    return _finish(imported, report)
 
 
 def run_openapi(args: argparse.Namespace) -> int:
     """Import the specification, write it, print the report; the exit code."""
     from tui.core.importers.saving import import_openapi_file
 
-    imported, report = import_openapi_file(
-        args.spec, args.output, tags=args.tag, keep_secrets=args.keep_secrets, overwrite=args.force
+    return _finish(
+        *import_openapi_file(
+            args.spec, args.output, tags=args.tag, keep_secrets=args.keep_secrets, overwrite=args.force
+        )
     )
-    return _finish(imported, report)
 
 
 def _finish(imported: Imported, report: str) -> int:
+    """Warnings to stderr, the report to stdout; 1 when some requests were skipped."""
     for warning in imported.warnings:
         print(f"hookbench: warning: {_safe(warning)}", file=sys.stderr)
     print(report)

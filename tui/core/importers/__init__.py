@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from tui.core.model import Module
+
+if TYPE_CHECKING:
+    from tui.core.importers.environments import ImportedEnvironment
 
 
 @dataclass(frozen=True)
@@ -38,3 +42,16 @@ class Imported:
     profiles: tuple[ImportedProfile, ...]
     skipped: tuple[Skipped, ...] = ()
     warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocumentImport:
+    """A collection or specification read: the profiles (in `imported`), its environments,
+    secret values for the dotenv file (Postman: (dotenv name, value) pairs the profiles reference
+    as `{{env.NAME}}`) and the credentials the user must set (OpenAPI: `{{env.NAME}}` names its
+    security schemes read)."""
+
+    imported: Imported
+    environments: tuple[ImportedEnvironment, ...] = ()
+    secrets: tuple[tuple[str, str], ...] = ()
+    credentials: tuple[str, ...] = ()

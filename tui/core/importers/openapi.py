@@ -12,12 +12,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
 from tui.core.errors import ImportSourceError, ProfileError
-from tui.core.importers import Imported, ImportedProfile, Skipped
+from tui.core.importers import DocumentImport, Imported, ImportedProfile, Skipped
 from tui.core.importers.environments import ImportedEnvironment
 from tui.core.importers.openapi_schema import Resolver
 from tui.core.importers.reading import decode_document, slug, unique
@@ -26,15 +25,6 @@ from tui.core.model import METHODS
 _OPERATIONS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PATH_PARAMETER = re.compile(r"\{([^{}/]+)\}")
 _NAME = re.compile(r"[^A-Za-z0-9_.\-]")
-
-
-@dataclass(frozen=True)
-class OpenAPIImport:
-    """A specification read: its profiles (in `imported`) and one environment per server."""
-
-    imported: Imported
-    environments: tuple[ImportedEnvironment, ...] = ()
-    credentials: tuple[str, ...] = ()  # the {{env.NAME}} names its security schemes read
 
 
 def load_document(data: bytes, source: str) -> Any:
@@ -56,7 +46,7 @@ def load_document(data: bytes, source: str) -> Any:
         raise ImportSourceError(f"{source}: not valid YAML or JSON: {problem}{where}") from exc
 
 
-def import_openapi(data: bytes, *, source: str = "specification", tags: Sequence[str] = ()) -> OpenAPIImport:
+def import_openapi(data: bytes, *, source: str = "specification", tags: Sequence[str] = ()) -> DocumentImport:
     """Read a specification; `tags` keeps only the operations with one of those tags."""
     from tui.core.bulk import gc_paused
 
@@ -65,7 +55,7 @@ def import_openapi(data: bytes, *, source: str = "specification", tags: Sequence
         return _translate(document, source, tags)
 
 
-def _translate(document: Any, source: str, tags: Sequence[str]) -> OpenAPIImport:
+def _translate(document: Any, source: str, tags: Sequence[str]) -> DocumentImport:
     _check(document, source)
     reader = _Reader(document, source)
     paths = document.get("paths") or {}
@@ -85,7 +75,9 @@ def _translate(document: Any, source: str, tags: Sequence[str]) -> OpenAPIImport
     if wanted and not reader.profiles and not reader.skipped:
         raise ImportSourceError(f"{source}: no operation has the tag(s) {', '.join(sorted(wanted))}")
     imported = Imported(tuple(reader.profiles), tuple(reader.skipped), tuple(reader.warnings))
-    return OpenAPIImport(imported, tuple(reader.environments()), tuple(dict.fromkeys(reader.credentials)))
+    return DocumentImport(
+        imported, tuple(reader.environments()), credentials=tuple(dict.fromkeys(reader.credentials))
+    )
 
 
 def _check(document: Any, source: str) -> None:

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
 from tui.core.errors import ImportSourceError, ProfileError
-from tui.core.importers import Imported, ImportedProfile, Skipped
+from tui.core.importers import DocumentImport, Imported, ImportedProfile, Skipped
 from tui.core.importers.environments import ImportedEnvironment
 from tui.core.importers.postman_scripts import read_scripts
 from tui.core.importers.reading import load_json, slug, unique
@@ -36,25 +35,13 @@ _CREDENTIALS = frozenset(
 _OAUTH_GRANTS = {"client_credentials": "client_credentials", "password_credentials": "password"}
 
 
-@dataclass(frozen=True)
-class PostmanImport:
-    """A collection read: the profiles (in `imported`), its environments, the secret values.
-
-    `secrets` are (dotenv name, value) pairs the profiles reference as `{{env.NAME}}`.
-    """
-
-    imported: Imported
-    environments: tuple[ImportedEnvironment, ...] = ()
-    secrets: tuple[tuple[str, str], ...] = ()
-
-
 def import_postman(
     collection: bytes,
     *,
     source: str = "collection",
     environments: Sequence[tuple[str, bytes]] = (),
     keep_secrets: bool = False,
-) -> PostmanImport:
+) -> DocumentImport:
     """Read a collection (and environments, as (source, bytes) pairs) into profiles.
 
     ImportSourceError for anything that is not a v2.0/v2.1 collection or environment.
@@ -87,7 +74,7 @@ def import_postman(
     secrets += [(name, value) for name, value in reader.moved.items()]
     if not keep_secrets:
         envs = [env.with_secrets_as(renames) for env in envs]
-    return PostmanImport(imported=imported, environments=tuple(envs), secrets=tuple(secrets))
+    return DocumentImport(imported=imported, environments=tuple(envs), secrets=tuple(secrets))
 
 
 def _check_collection(data: Any, source: str) -> None:

@@ -13,9 +13,8 @@ from pathlib import Path
 
 from tui.core.errors import ImportSourceError
 from tui.core.files import atomic_write_text
-from tui.core.importers import Imported
+from tui.core.importers import DocumentImport, Imported
 from tui.core.importers.environments import (
-    ImportedEnvironment,
     add_dotenv_values,
     refuse_existing,
     write_environments,
@@ -26,30 +25,29 @@ SCRIPT_NOTE = "script: "  # a note holding one untranslated script line
 
 
 def save_import(
-    imported: Imported,
+    result: DocumentImport,
     folder: Path,
     *,
     source: str,
-    environments: Sequence[ImportedEnvironment] = (),
-    secrets: Sequence[tuple[str, str]] = (),
-    credentials: Sequence[str] = (),
     keep_secrets: bool = False,
     overwrite: bool = False,
-) -> str:
-    """Write everything under `folder`; the report. ProfileError (nothing written) on a clash."""
+) -> tuple[Imported, str]:
+    """Write everything under `folder`; (what was read, the report). ProfileError (nothing
+    written) on a clash."""
     from tui.core.importers.report import format_report
     from tui.core.importers.writing import DOTENV, write_import
 
     folder = Path(folder)
+    imported = result.imported
     if not overwrite:
-        refuse_existing(environments, folder)
+        refuse_existing(result.environments, folder)
     written = write_import(imported, folder, keep_secrets=keep_secrets, overwrite=overwrite)
     for profile, path in zip(imported.profiles, written.profiles):
         _add_script_comments(
             path, [n[len(SCRIPT_NOTE) :] for n in profile.notes if n.startswith(SCRIPT_NOTE)]
         )
-    added, kept = add_dotenv_values(folder, secrets)
-    env_paths = write_environments(environments, folder, source=source)
+    added, kept = add_dotenv_values(folder, result.secrets)
+    env_paths = write_environments(result.environments, folder, source=source)
     shown = replace(
         imported,
         profiles=tuple(
@@ -61,12 +59,12 @@ def save_import(
     lines = [format_report(shown, written)]
     lines += [f"secret variable → {{{{env.{name}}}}} in {dotenv}" for name in added]
     lines += [f"secret variable {name}: {dotenv} holds another value; kept it" for name in kept]
-    for env, (path, secrets_path) in zip(environments, env_paths):
+    for env, (path, secrets_path) in zip(result.environments, env_paths):
         lines.append(f"environment {path}")
         lines += [f"  secret {name} → {secrets_path}" for name, _ in env.secrets]
-    if credentials:
-        lines.append(f"credentials to set (in the environment or {dotenv}): {', '.join(credentials)}")
-    return "\n".join(lines)
+    if result.credentials:
+        lines.append(f"credentials to set (in the environment or {dotenv}): {', '.join(result.credentials)}")
+    return imported, "\n".join(lines)
 
 
 def _add_script_comments(path: Path, lines: list[str]) -> None:
@@ -104,16 +102,7 @@ def import_postman_files(
         environments=[(str(path), read_source(path)) for path in environments],
         keep_secrets=keep_secrets,
     )
-    report = save_import(
-        result.imported,
-        folder,
-        source=str(collection),
-        environments=result.environments,
-        secrets=result.secrets,
-        keep_secrets=keep_secrets,
-        overwrite=overwrite,
-    )
-    return result.imported, report
+    return save_import(result, folder, source=str(collection), keep_secrets=keep_secrets, overwrite=overwrite)
 
 
 def import_openapi_file(
@@ -128,13 +117,4 @@ def import_openapi_file(
     from tui.core.importers.openapi import import_openapi
 
     result = import_openapi(read_source(spec), source=str(spec), tags=tags)
-    report = save_import(
-        result.imported,
-        folder,
-        source=str(spec),
-        environments=result.environments,
-        credentials=result.credentials,
-        keep_secrets=keep_secrets,
-        overwrite=overwrite,
-    )
-    return result.imported, report
+    return save_import(result, folder, source=str(spec), keep_secrets=keep_secrets, overwrite=overwrite)
