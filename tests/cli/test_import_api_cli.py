@@ -292,3 +292,138 @@ def test_a_builtin_value_sent_is_the_one_recorded_in_history(tmp_path: Path, san
     assert len(sent) == 36 and sent.count("-") == 4
     (record,) = [p.read_text(encoding="utf-8") for p in history.rglob("*.toml")]
     assert f"ref={sent}" in record
+
+
+def sent_raw(path: Path, sandbox: Sandbox) -> tuple[str, bytes]:
+    """(Content-Type, body) that the sandbox's /echo/raw received from the profile at `path`,
+    checked against the digest it computed of the bytes it read."""
+    import hashlib
+
+    from tui.core.profile import load_profile
+    from tui.core.run import run_module_sync
+    from tui.core.variables import Variables
+
+    module = load_profile(path).module
+    variables = Variables(environ=CREDENTIALS).with_overrides({"base_url": sandbox.base_url})
+    result = run_module_sync(module, variables, base_dir=path.parent)
+    assert result.ok and result.exchange is not None, result.reason
+    body = result.exchange.body
+    assert result.exchange.header("x-body-sha256") == hashlib.sha256(body).hexdigest()
+    return result.exchange.header("content-type") or "", body
+
+
+def test_postman_text_file_and_graphql_bodies_are_sent(tmp_path: Path, sandbox: Sandbox) -> None:
+    """raw text, file and graphql modes, imported, then sent to /echo/raw: the bytes that arrive."""
+    import re
+
+    environment = sandbox_environment(tmp_path, sandbox)
+    hookbench(
+        "import",
+        "postman",
+        IMPORTERS / "postman-collection.json",
+        "-e",
+        environment,
+        "-o",
+        "out",
+        cwd=tmp_path,
+    )
+    echo = tmp_path / "out" / "echo"
+    shutil.copy(DATA / "attachment.txt", echo / "attachment.txt")
+
+    media_type, body = sent_raw(echo / "text-post.toml", sandbox)
+    assert media_type == "text/plain"  # what Postman sends for raw text
+    pattern = rb"sent at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z #\d+ [0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}"
+    assert re.fullmatch(pattern, body), body  # the dynamic variables filled, fresh
+
+    media_type, body = sent_raw(echo / "file-upload.toml", sandbox)
+    assert media_type == "text/plain" and body == (DATA / "attachment.txt").read_bytes()
+
+    media_type, body = sent_raw(echo / "graph-ql-query.toml", sandbox)
+    assert media_type == "application/json"
+    assert json.loads(body) == {"query": "query { user(id: 1) { name } }", "variables": {"id": 1}}
+
+
+def test_imported_environments_are_read_through_env(tmp_path: Path, sandbox: Sandbox) -> None:
+    """environments/NAME.toml written by the Postman and the OpenAPI importers, chosen with
+    `hookbench run … --env NAME`: their base URL, variables and secrets reach the sandbox, whose
+    /auth endpoints answer 401 to anything but the right credentials."""
+    from tui.sandbox_auth import DEMO_API_KEY, DEMO_PASSWORD, DEMO_USERNAME
+
+    collection = {
+        "info": {
+            "name": "Auth checks",
+            "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json",
+        },
+        "item": [
+            {
+                "name": "Basic check",
+                "request": {
+                    "method": "GET",
+                    "url": "{{base_url}}/auth/basic",
+                    "auth": {
+                        "type": "basic",
+                        "basic": [
+                            {"key": "username", "value": "{{user}}"},
+                            {"key": "password", "value": "{{password}}"},
+                        ],
+                    },
+                },
+            },
+            {
+                "name": "Key check",
+                "request": {
+                    "method": "GET",
+                    "url": "{{base_url}}/auth/api-key",
+                    "header": [{"key": "X-API-Key", "value": "{{api_key}}"}],
+                },
+            },
+        ],
+    }
+    environment = {
+        "name": "Staging Sandbox",
+        "values": [
+            {"key": "base_url", "value": sandbox.base_url, "enabled": True},
+            {"key": "user", "value": DEMO_USERNAME, "enabled": True},
+            {"key": "password", "value": DEMO_PASSWORD, "type": "secret", "enabled": True},
+            {"key": "api_key", "value": DEMO_API_KEY, "type": "secret", "enabled": True},
+        ],
+    }
+    (tmp_path / "c.json").write_text(json.dumps(collection), encoding="utf-8")
+    (tmp_path / "e.json").write_text(json.dumps(environment), encoding="utf-8")
+    done = hookbench("import", "postman", "c.json", "-e", "e.json", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = tmp_path / "out"
+    (name,) = [p.stem for p in (out / "environments").glob("*.toml")]
+    every_profile = "\n".join(p.read_text(encoding="utf-8") for p in out.glob("*.toml"))
+    assert DEMO_PASSWORD not in every_profile and DEMO_API_KEY not in every_profile
+    for profile in ("basic-check.toml", "key-check.toml"):
+        sent = hookbench("run", out / profile, "--env", name, "--json", cwd=tmp_path)
+        assert sent.returncode == 0, (profile, sent.stdout, sent.stderr)
+        assert json.loads(sent.stdout)["status"] == 200
+        bare = hookbench("run", out / profile, "--json", cwd=tmp_path)
+        assert bare.returncode == 2 and "base_url" in bare.stderr  # nothing without the environment
+
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "Keyed", "version": "1"},
+        "servers": [{"url": sandbox.base_url, "description": "Local sandbox"}],
+        "components": {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-API-Key"}}},
+        "security": [{"key": []}],
+        "paths": {
+            "/auth/api-key": {"get": {"operationId": "checkKey", "responses": {"200": {"description": "ok"}}}}
+        },
+    }
+    (tmp_path / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
+    done = hookbench("import", "openapi", "spec.json", "-o", "api", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    api = tmp_path / "api"
+    (server,) = [p.stem for p in (api / "environments").glob("*.toml")]
+    (credential,) = done.stdout.split("credentials to set", 1)[1].split(": ", 1)[1].split()
+    (profile,) = [p for p in api.rglob("*.toml") if p.parent.name != "environments"]
+    (api / ".env").write_text(f"{credential}={DEMO_API_KEY}\n", encoding="utf-8")
+    sent = hookbench("run", profile, "--env", server, "--json", cwd=tmp_path)
+    assert sent.returncode == 0, (sent.stdout, sent.stderr)
+    assert json.loads(sent.stdout)["status"] == 200
+    (api / ".env").write_text(f"{credential}=wrong-key\n", encoding="utf-8")
+    refused = hookbench("run", profile, "--env", server, "--json", cwd=tmp_path)
+    assert json.loads(refused.stdout)["status"] == 401

@@ -13,7 +13,6 @@ from tui.core.errors import ImportSourceError
 from tui.core.importers import DocumentImport
 from tui.core.importers.postman import import_postman
 from tui.core.importers.postman_scripts import read_scripts
-from tui.core.model import CONTENT_TYPES
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "importers"
 COLLECTION = (DATA / "postman-collection.json").read_bytes()
@@ -103,7 +102,6 @@ def test_body_modes() -> None:
     assert (xml.content_type, xml.text) == ("xml", "<note><to>{{email}}</to></note>")
 
 
-@pytest.mark.skipif("graphql" not in CONTENT_TYPES, reason="text/file/graphql bodies arrive with issue 8")
 def test_text_file_and_graphql_bodies() -> None:
     profiles = by_path(imported())
     text = profiles["echo/text-post.toml"].module.request.body  # type: ignore[attr-defined]
