@@ -33,7 +33,7 @@ HELP = """\
 ## Composing (the request tabs)
 | where | how |
 |---|---|
-| Profiles pane | ↑/↓ and Enter open a profile (asks first if the current one has unsaved edits) |
+| Profiles pane | ↑/↓ and Enter open a profile (asks first if the current one has unsaved edits); Enter or a click on a folder closes / opens it, ← closes (or goes to the folder above), → opens |
 | URL | Enter sends; the method select opens with Enter, ↑/↓ to choose |
 | Headers, form fields | **+ Add row**, then type name and value; **✕** deletes a row |
 | Auth | pick a type (basic, bearer, api_key, digest, oauth2) and fill its fields; credentials are masked as typed; `{{env.NAME}}` keeps them out of the file |
