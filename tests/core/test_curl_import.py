@@ -417,7 +417,7 @@ def test_text_and_file_bodies_keep_the_content_type_curl_sends(tmp_path: Path) -
     )
     assert upload.request.method == "PUT"
     assert upload.request.body == Body("file", file="photo.png")
-    assert upload.request.headers == (("Content-Type", "image/png"),)
+    assert upload.request.headers == ()  # image/png: what hookbench sends for a .png file
     with pytest.raises(ImportSourceError, match="cannot be joined with other data"):
         one("curl https://x.test -d a=1 --data-binary @photo.png", tmp_path)
 
@@ -630,8 +630,6 @@ method = "PUT"
 url = "https://files.example.test/v1/logo"
 verify_tls = false
 follow_redirects = false
-[request.headers]
-Content-Type = "image/png"
 [request.body]
 content_type = "file"
 file = "logo.png"
@@ -681,6 +679,7 @@ def test_import_of_export_is_the_profile_for_tls_proxy_text_and_file(name: str, 
         "client_key",
         "client_key_password",
         "proxy",
+        "headers",
         "body",
     ):
         wanted = getattr(expected, setting)

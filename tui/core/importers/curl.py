@@ -575,6 +575,7 @@ def _body(command: _Command, headers: list[tuple[str, str]]) -> Body:
                 f"--data-binary @{command.binary_file} is not text: it cannot be joined with other data"
             )
         _curl_content_type(command, headers, f"--data-binary @{command.binary_file}")
+        _drop_content_type(headers, _guessed_type(command.binary_file))  # hookbench's own for the file
         return Body(content_type="file", file=command.binary_file)
     text = "&".join(command.data)
     content_type = (_content_type(headers) or "").lower()
