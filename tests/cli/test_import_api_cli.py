@@ -122,8 +122,9 @@ def run_json(profile: Path, sandbox: Sandbox, *extra: str) -> dict[str, object]:
     return json.loads(done.stdout)
 
 
-def test_imported_postman_profiles_run_against_the_sandbox(tmp_path: Path, fresh_sandbox: Sandbox) -> None:
-    sandbox = fresh_sandbox
+def imported_with_environment(tmp_path: Path, sandbox: Sandbox) -> Path:
+    """The collection and the sandbox environment imported into tmp_path/out, the file the
+    multipart and file items upload beside their profiles."""
     environment = sandbox_environment(tmp_path, sandbox)
     hookbench(
         "import",
@@ -137,6 +138,12 @@ def test_imported_postman_profiles_run_against_the_sandbox(tmp_path: Path, fresh
     )
     out = tmp_path / "out"
     shutil.copy(DATA / "attachment.txt", out / "echo" / "attachment.txt")
+    return out
+
+
+def test_imported_postman_profiles_run_against_the_sandbox(tmp_path: Path, fresh_sandbox: Sandbox) -> None:
+    sandbox = fresh_sandbox
+    out = imported_with_environment(tmp_path, sandbox)
     email = "--var", "email=ada@example.com"
 
     lookup = run_json(out / "subscribers" / "lookup-subscriber.toml", sandbox, *email)
@@ -316,19 +323,7 @@ def test_postman_text_file_and_graphql_bodies_are_sent(tmp_path: Path, sandbox: 
     """raw text, file and graphql modes, imported, then sent to /echo/raw: the bytes that arrive."""
     import re
 
-    environment = sandbox_environment(tmp_path, sandbox)
-    hookbench(
-        "import",
-        "postman",
-        IMPORTERS / "postman-collection.json",
-        "-e",
-        environment,
-        "-o",
-        "out",
-        cwd=tmp_path,
-    )
-    echo = tmp_path / "out" / "echo"
-    shutil.copy(DATA / "attachment.txt", echo / "attachment.txt")
+    echo = imported_with_environment(tmp_path, sandbox) / "echo"
 
     media_type, body = sent_raw(echo / "text-post.toml", sandbox)
     assert media_type == "text/plain"  # what Postman sends for raw text
