@@ -8,97 +8,19 @@ nothing is dropped silently. The only files it reads are the ones the command it
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
 
 from tui.core.errors import BodyError, ImportSourceError
 from tui.core.importers import Imported, ImportedProfile
+from tui.core.importers.curl_options import NO_EFFECT, read_words, shown
 from tui.core.importers.shell import split_command
 from tui.core.model import BODY_METHODS, DEFAULT_TIMEOUT, METHODS, Auth, Body, Module, Request
 from tui.core.profile import file_stem_for
 from tui.core.render import MEDIA_TYPES, check_json, check_xml
 
-# canonical name → (short letter or "", long names, takes an argument)
-_OPTIONS: dict[str, tuple[str, tuple[str, ...], bool]] = {
-    "request": ("X", ("--request",), True),
-    "header": ("H", ("--header",), True),
-    "data": ("d", ("--data", "--data-ascii"), True),
-    "data-raw": ("", ("--data-raw",), True),
-    "data-binary": ("", ("--data-binary",), True),
-    "data-urlencode": ("", ("--data-urlencode",), True),
-    "json": ("", ("--json",), True),
-    "form": ("F", ("--form",), True),
-    "form-string": ("", ("--form-string",), True),
-    "user": ("u", ("--user",), True),
-    "get": ("G", ("--get",), False),
-    "url": ("", ("--url",), True),
-    "url-query": ("", ("--url-query",), True),
-    "user-agent": ("A", ("--user-agent",), True),
-    "referer": ("e", ("--referer",), True),
-    "cookie": ("b", ("--cookie",), True),
-    "location": ("L", ("--location", "--location-trusted"), False),
-    "insecure": ("k", ("--insecure",), False),
-    "max-time": ("m", ("--max-time",), True),
-    "compressed": ("", ("--compressed",), False),
-    "head": ("I", ("--head",), False),
-    "cacert": ("", ("--cacert",), True),
-    "cert": ("E", ("--cert",), True),
-    "key": ("", ("--key",), True),
-    "proxy": ("x", ("--proxy",), True),
-    "proxy-user": ("U", ("--proxy-user",), True),
-    "pass": ("", ("--pass",), True),
-    "oauth2-bearer": ("", ("--oauth2-bearer",), True),
-    "basic": ("", ("--basic",), False),
-    "digest": ("", ("--digest",), False),
-    # No effect on the request that is sent: how curl prints, retries or saves.
-    "silent": ("s", ("--silent",), False),
-    "show-error": ("S", ("--show-error",), False),
-    "verbose": ("v", ("--verbose",), False),
-    "include": ("i", ("--include",), False),
-    "fail": ("f", ("--fail", "--fail-with-body"), False),
-    "output": ("o", ("--output",), True),
-    "dump-header": ("D", ("--dump-header",), True),
-    "remote-name": ("O", ("--remote-name",), False),
-    "write-out": ("w", ("--write-out",), True),
-    "progress-bar": ("#", ("--progress-bar", "--no-progress-meter"), False),
-    "no-buffer": ("N", ("--no-buffer",), False),
-    "globoff": ("g", ("--globoff",), False),
-}
-_NO_EFFECT = frozenset(
-    {
-        "silent",
-        "show-error",
-        "verbose",
-        "include",
-        "fail",
-        "output",
-        "dump-header",
-        "remote-name",
-        "write-out",
-        "progress-bar",
-        "no-buffer",
-        "globoff",
-    }
-)
-_SHORT = {short: name for name, (short, _, _) in _OPTIONS.items() if short}
-_LONG = {long: name for name, (_, longs, _) in _OPTIONS.items() for long in longs}
-# Options curl has that hookbench does not read, but which take a value: the value is skipped
-# with them (and both are reported), so the words after them are still read right.
-_UNKNOWN_WITH_VALUE = frozenset(
-    "--connect-timeout --retry --retry-delay --retry-max-time --max-redirs --limit-rate --resolve "
-    "--connect-to --interface --local-port --cookie-jar -c --range -r --time-cond -z "
-    "--cert-type --key-type --capath --config -K --speed-limit -y --speed-time -Y "
-    "--upload-file -T --aws-sigv4 --ciphers --dns-servers --expect100-timeout --happy-eyeballs-timeout-ms "
-    "--keepalive-time --max-filesize --noproxy --proxy-header --quote -Q --request-target --trace "
-    "--trace-ascii --unix-socket --abstract-unix-socket --variable --output-dir --create-file-mode "
-    "--proto --proto-redir --tls-max --hostpubmd5 --pinnedpubkey --ftp-port -P --mail-from --mail-rcpt "
-    "--login-options --sasl-authzid --service-name --socks5 --socks5-hostname --socks4 --socks4a "
-    "--preproxy --proxy-cacert --proxy-cert --proxy-key --delegation --ech --etag-save --etag-compare".split()
-)
 # `--cacert`, `--key`, `--pass`, `-x`, `-U`: the _Command attribute each sets
 _SETTINGS = {
     "cacert": "cacert",
@@ -151,7 +73,7 @@ def import_curl(text: str, *, source_dir: Path) -> Imported:
         raise ImportSourceError("nothing to import: the text holds no command")
     program = re.split(r"[\\/]", words[0])[-1].lower()
     if program not in ("curl", "curl.exe"):
-        raise ImportSourceError(f"not a curl command: it starts with {_shown(words[0])!r}, not 'curl'")
+        raise ImportSourceError(f"not a curl command: it starts with {shown(words[0])!r}, not 'curl'")
     command = _Command(notes=list(split.notes))
     _read_options(command, words[1:], Path(source_dir))
     module = _module(command)
@@ -184,66 +106,11 @@ def _strip_prompt(text: str) -> str:
     return re.sub(r"\A\s*[$>%]\s+(?=curl)", "", text)
 
 
-def _options(words: list[str]) -> Iterator[tuple[str, str | None, str]]:
-    """(canonical name or "", value, as written) for each option or URL in `words`."""
-    at = 0
-    while at < len(words):
-        word = words[at]
-        at += 1
-        if word.startswith("--") and len(word) > 2:
-            long, equals, inline = word.partition("=")
-            name = _LONG.get(word) or (_LONG.get(long) if equals else None)
-            if name is None:
-                takes = word in _UNKNOWN_WITH_VALUE and at < len(words)
-                yield "", None, f"{word} {_shown(words[at])}" if takes else word
-                at += 1 if takes else 0
-                continue
-            if _OPTIONS[name][2]:
-                if word == long and equals:
-                    value = inline
-                elif at < len(words):
-                    value, at = words[at], at + 1
-                else:
-                    raise ImportSourceError(f"option {word} needs a value")
-                yield name, value, word
-            else:
-                yield name, None, word
-        elif word.startswith("-") and len(word) > 1:
-            letters = word[1:]
-            for index, letter in enumerate(letters):
-                name = _SHORT.get(letter)
-                if name is None:
-                    takes = f"-{letter}" in _UNKNOWN_WITH_VALUE
-                    rest = letters[index + 1 :]
-                    if takes and not rest and at < len(words):
-                        yield "", None, f"-{letter} {_shown(words[at])}"
-                        at += 1
-                    else:
-                        yield "", None, f"-{letter}{rest}" if takes else f"-{letter}"
-                    if takes:
-                        break
-                    continue
-                if not _OPTIONS[name][2]:
-                    yield name, None, f"-{letter}"
-                    continue
-                rest = letters[index + 1 :]
-                if rest:
-                    yield name, rest, f"-{letter}"
-                elif at < len(words):
-                    yield name, words[at], f"-{letter}"
-                    at += 1
-                else:
-                    raise ImportSourceError(f"option -{letter} needs a value")
-                break
-        else:
-            yield "url", word, word
-
-
 def _read_options(command: _Command, words: list[str], source_dir: Path) -> None:
-    for name, value, written in _options(words):
+    for name, value, written in read_words(words):
         if not name:
             command.unknown.append(written)
-        elif name in _NO_EFFECT:
+        elif name in NO_EFFECT:
             command.no_effect.append(written.partition("=")[0])
         else:
             _apply(command, name, value, written, source_dir)
@@ -280,7 +147,7 @@ def _apply(command: _Command, name: str, value: str | None, written: str, source
         if "=" in text:
             command.headers.append(("Cookie", text))
         else:
-            command.unknown.append(f"{written} {_shown(text)} (a cookie file)")
+            command.unknown.append(f"{written} {shown(text)} (a cookie file)")
     elif name == "get":
         command.get = True
     elif name == "head":
@@ -325,18 +192,18 @@ def _cert_and_password(text: str) -> tuple[str, str | None]:
 
 def _header(command: _Command, text: str) -> None:
     if text.startswith("@"):
-        command.unknown.append(f"-H {_shown(text)} (headers from a file)")
+        command.unknown.append(f"-H {shown(text)} (headers from a file)")
         return
     name, colon, value = text.partition(":")
     if not colon:
         if name.endswith(";"):  # `-H 'X-Empty;'` sends the header with no value
             command.headers.append((name[:-1].strip(), ""))
         else:
-            command.notes.append(f"-H {_shown(text)} is not a header (no ':'); left out")
+            command.notes.append(f"-H {shown(text)} is not a header (no ':'); left out")
         return
     value = value.strip(" \t")
     if not value:  # `-H 'Accept:'` removes a header curl would add; hookbench adds none of its own
-        command.notes.append(f"-H {_shown(text)} removes a header curl would send; nothing to import")
+        command.notes.append(f"-H {shown(text)} removes a header curl would send; nothing to import")
         return
     command.headers.append((name.strip(), value))
 
@@ -380,7 +247,7 @@ def _form_field(command: _Command, text: str, source_dir: Path, *, literal: bool
     """`-F name=value`, `name=@file;type=…` (an upload) or `name=<file` (the file's text as the value)."""
     name, equals, value = text.partition("=")
     if not equals:
-        raise ImportSourceError(f"-F {_shown(text)}: a form field is name=value")
+        raise ImportSourceError(f"-F {shown(text)}: a form field is name=value")
     if literal:
         return name, value
     if value.startswith("@"):
@@ -429,9 +296,9 @@ def _seconds(text: str, written: str) -> float:
     try:
         seconds = float(text)
     except ValueError:
-        raise ImportSourceError(f"{written} {_shown(text)}: not a number of seconds") from None
+        raise ImportSourceError(f"{written} {shown(text)}: not a number of seconds") from None
     if seconds <= 0:
-        raise ImportSourceError(f"{written} {_shown(text)}: must be more than 0 seconds")
+        raise ImportSourceError(f"{written} {shown(text)}: must be more than 0 seconds")
     return seconds
 
 
@@ -478,7 +345,7 @@ def _verify(command: _Command) -> bool | str:
     """`-k` → false; `--cacert FILE` → the file (trusted instead of the default store)."""
     if command.insecure:
         if command.cacert:
-            command.notes.append(f"--cacert {_shown(command.cacert)} has no effect with -k; left out")
+            command.notes.append(f"--cacert {shown(command.cacert)} has no effect with -k; left out")
         return False
     if command.key_password and not (command.cert or command.key):
         command.notes.append("--pass without --cert or --key: left out")
@@ -497,7 +364,7 @@ def _proxy(command: _Command) -> str:
     if not has_scheme:
         scheme, rest = "http", proxy
     if scheme.lower() not in ("http", "https"):
-        command.unknown.append(f"--proxy {_shown(proxy)} (hookbench speaks http:// and https:// proxies)")
+        command.unknown.append(f"--proxy {shown(proxy)} (hookbench speaks http:// and https:// proxies)")
         return ""
     if command.proxy_user is not None:
         user, colon, password = command.proxy_user.partition(":")
@@ -517,7 +384,7 @@ def _url(command: _Command) -> str:
         raise ImportSourceError("the curl command names no URL")
     if len(command.urls) > 1:
         command.notes.append(
-            f"more than one URL: {_shown(command.urls[0])} imported, {len(command.urls) - 1} left out"
+            f"more than one URL: {shown(command.urls[0])} imported, {len(command.urls) - 1} left out"
         )
     url = command.urls[0]
     if "://" not in url.partition("?")[0] and not url.startswith("{{"):
@@ -632,7 +499,3 @@ def _auth(command: _Command) -> Auth | None:
     if command.bearer is not None:
         return Auth("bearer", (("token", command.bearer),))
     return None
-
-
-def _shown(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)[1:-1] if any(ord(c) < 32 for c in text) else text
