@@ -21,6 +21,7 @@ from tui.core.paths import (
     format_segment,
     iter_leaves,
     join_path,
+    leaf_lines,
     lookup,
     parse_path,
     resolve,
@@ -578,6 +579,88 @@ def test_iter_leaves_order_empty_containers_and_prefix() -> None:
     assert list(iter_leaves(7)) == [("", 7)]
     assert list(iter_leaves([])) == [("", [])]
     assert list(iter_leaves({}, prefix=["users", 3])) == [("users.3", {})]
+
+
+def reference_lines(document: Any) -> list[str]:
+    """`hookbench paths` lines from the independent leaf listing."""
+    return [format_leaf_line(format_path(segments), value) for segments, value in reference_leaves(document)]
+
+
+@given(json_values)
+def test_leaf_lines_are_the_formatted_leaves(document: Any) -> None:
+    assert [line for batch in leaf_lines(document) for line in batch] == reference_lines(document)
+
+
+@st.composite
+def records_alike(draw: st.DrawFn) -> list[Any]:
+    """A list of records with the same keys (an export's rows), sometimes with one record
+    that differs: a key missing, keys in another order, a list or empty object as a value,
+    a nested record with other keys. Long enough to be emitted column by column."""
+    columns = draw(st.lists(keys, min_size=1, max_size=4, unique=True))
+    nested = draw(st.lists(keys, min_size=1, max_size=3, unique=True))
+    count = draw(st.integers(min_value=16, max_value=40))
+
+    def record(index: int) -> dict[str, Any]:
+        row: dict[str, Any] = {}
+        for position, key in enumerate(columns):
+            if position == 1 and draw(st.booleans()):
+                row[key] = {inner: draw(scalars) for inner in nested}
+            else:
+                row[key] = draw(scalars)
+        return row
+
+    rows = [record(index) for index in range(count)]
+    if len(columns) > 1 and all(type(row[columns[1]]) is dict for row in rows[:1]):
+        for row in rows:  # the nested column is a record in every row, or in none
+            row[columns[1]] = {inner: draw(scalars) for inner in nested}
+    else:
+        for row in rows:
+            if len(columns) > 1:
+                row[columns[1]] = draw(scalars)
+    odd = draw(
+        st.sampled_from(
+            ["none", "none", "none", "missing", "order", "list", "empty", "other keys", "scalar row"]
+        )
+    )
+    at = draw(st.integers(min_value=0, max_value=count - 1))
+    if odd == "missing":
+        rows[at].pop(columns[0])
+    elif odd == "order":
+        rows[at] = dict(reversed(list(rows[at].items())))
+    elif odd == "list":
+        rows[at][columns[0]] = [draw(scalars), draw(scalars)]
+    elif odd == "empty":
+        rows[at][columns[0]] = {}
+    elif odd == "other keys":
+        rows[at][columns[0]] = {"x": 1}
+    elif odd == "scalar row":
+        rows[at] = draw(scalars)  # type: ignore[assignment]
+    return rows
+
+
+@given(records_alike(), st.sampled_from(["", "users", "a.b"]))
+def test_records_alike_give_the_same_leaves_and_lines(rows: list[Any], key: str) -> None:
+    document: Any = {key: rows, "after": 1} if key else rows
+    leaves = list(iter_leaves(document))
+    expected = reference_leaves(document)
+    assert [path for path, _ in leaves] == [format_path(segments) for segments, _ in expected]
+    assert all(value is ref for (_, value), (_, ref) in zip(leaves, expected))
+    assert [line for batch in leaf_lines(document) for line in batch] == reference_lines(document)
+
+
+def test_many_records_come_in_bounded_batches() -> None:
+    rows = [{"id": f"r{i}", "name": {"first": "Ada", "last": "\x1b]0;x"}, "n": i} for i in range(10_000)]
+    batches = list(leaf_lines({"rows": rows}))
+    assert max(map(len, batches)) <= 4096
+    lines = [line for batch in batches for line in batch]
+    assert len(lines) == 40_000
+    assert lines[:4] == [
+        'rows.0.id = "r0"',
+        'rows.0.name.first = "Ada"',
+        'rows.0.name.last = "\\u001b]0;x"',
+        "rows.0.n = 0",
+    ]
+    assert lines[-1] == "rows.9999.n = 9999"
 
 
 @pytest.mark.parametrize(

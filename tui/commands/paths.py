@@ -32,7 +32,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Read the file (or stdin), parse it, print its leaves; parse errors raise HookbenchError."""
     from tui.core.documents import parse_document
-    from tui.core.paths import format_leaf_line, iter_leaves
+    from tui.core.paths import leaf_lines
 
     if args.file == "-":
         raw = sys.stdin.buffer.read()
@@ -45,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_ERROR
         name = args.file
     document = parse_document(raw, name)
+    del raw  # the document holds what is needed now
     out = sys.stdout
     if args.shape:
         from tui.core.shape import format_shape, shape_of
@@ -54,13 +55,8 @@ def run(args: argparse.Namespace) -> int:
         )
         out.flush()
         return EXIT_SUCCESS
-    batch: list[str] = []
-    for path, value in iter_leaves(document):
-        batch.append(format_leaf_line(path, value))
-        if len(batch) >= 4096:
-            out.write("\n".join(batch) + "\n")
-            batch.clear()
-    if batch:
-        out.write("\n".join(batch) + "\n")
+    for batch in leaf_lines(document):
+        out.write("\n".join(batch))
+        out.write("\n")
     out.flush()
     return EXIT_SUCCESS

@@ -45,6 +45,8 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, repeat
+from operator import add, itemgetter
 from typing import Any, Final, TypeAlias
 
 from tui.core.errors import PathError
@@ -60,6 +62,7 @@ __all__ = [
     "format_segment",
     "iter_leaves",
     "join_path",
+    "leaf_lines",
     "lookup",
     "parse_path",
     "resolve",
@@ -384,63 +387,153 @@ def iter_leaves(document: Any, prefix: Sequence[Segment] = ()) -> Iterator[tuple
     Leaves are scalars and empty objects and lists. `prefix` is prepended to every path
     (for walking a subtree). Iterative, with an explicit stack: any nesting depth is safe.
     """
-    root = format_path(prefix)
-    children = _children(document)
-    if children is None:
-        yield root, document
-        return
+    for batch in _leaf_batches(document, format_path(prefix), lines=False):
+        yield from batch
 
+
+def leaf_lines(document: Any) -> Iterator[list[str]]:
+    """`format_leaf_line` of every leaf, in document order, a batch of lines at a time.
+
+    What `hookbench paths` prints: the walk of `iter_leaves`, each line built in place, and a
+    list of records alike (an export) a column at a time (see `_record_columns`)."""
+    return _leaf_batches(document, "", lines=True)
+
+
+_BATCH = 4096  # lines (or pairs) per batch: output starts early, memory stays flat
+_MIN_RECORDS = 16  # a list this long is tried as records alike (see _record_columns)
+_RECORD_DEPTH = 16
+
+
+def _leaf_batches(document: Any, root: str, *, lines: bool) -> Iterator[list[Any]]:
+    """Batches of `(path, value)` pairs, or of `format_leaf_line` lines when `lines`."""
+    if type(document) is list and len(document) >= _MIN_RECORDS:
+        columns = _record_columns(document)
+        if columns is not None:
+            yield from _record_batches(root + "." if root else "", document, columns, lines)
+            return
+    frame = _frame(document)
+    if frame is None:
+        yield [format_leaf_line(root, document) if lines else (root, document)]
+        return
     scalars = _SCALAR_TYPES
     get = _segment_cache.get
     format_key = _format_key
-    # A frame: (formatted path of the container + "." ("" at the root), its children as
-    # (formatted segment, value) pairs). Past _DEEP levels the prefix is not kept per
-    # frame (that would be quadratic memory); `parts` rebuilds it when needed.
-    parts: list[str] = [root] if root else []
-    stack: list[tuple[str | None, Iterator[tuple[str, Any]]]] = [(root + "." if root else "", children)]
+    batch: list[Any] = []
+    append = batch.append
+    # A frame: (the container's formatted path + "." ("" at the root), its (key, child)
+    # pairs, whether keys still need formatting (object) or are index digits (list), its own
+    # segment). Past _DEEP levels the path is not kept per frame (that would be quadratic
+    # memory): `_deep_base` joins the frames' segments when needed.
+    stack: list[tuple[str | None, Iterator[tuple[Any, Any]], bool, str]] = [
+        (root + "." if root else "", *frame, root)
+    ]
+    push = stack.append
     while stack:
-        base, items = stack[-1]
-        for text, value in items:
+        base, items, keyed, _ = stack[-1]
+        for key, value in items:
+            text = (get(key) or format_key(key)) if keyed else key
             kind = type(value)
-            if kind in scalars:
-                if base is None:
-                    base = ".".join(parts) + "."
-                yield base + text, value
-                continue
-            if kind is dict and value:  # the common container, inlined
-                children = zip([get(key) or format_key(key) for key in value], value.values())
-            else:
-                children = _children(value)
-                if children is None:
+            if kind is list and len(value) >= _MIN_RECORDS:
+                columns = _record_columns(value)
+                if columns is not None:
                     if base is None:
-                        base = ".".join(parts) + "."
-                    yield base + text, value
+                        base = _deep_base(stack)
+                    if batch:
+                        yield batch
+                        batch = []
+                        append = batch.append
+                    yield from _record_batches(f"{base}{text}.", value, columns, lines)
                     continue
-            parts.append(text)
-            stack.append((base + text + "." if base is not None and len(stack) < _DEEP else None, children))
-            break
+            if kind not in scalars:
+                frame = _frame(value)
+                if frame is not None:
+                    push(
+                        (f"{base}{text}." if base is not None and len(stack) < _DEEP else None, *frame, text)
+                    )
+                    break
+            if base is None:
+                base = _deep_base(stack)
+            if not lines:
+                append((base + text, value))
+            else:
+                append(f"{base}{text} = {_string_json(value) if kind is str else _value_json(value)}")
+            if len(batch) >= _BATCH:
+                yield batch
+                batch = []
+                append = batch.append
         else:
             stack.pop()
-            if parts:
-                parts.pop()
+    if batch:
+        yield batch
+
+
+def _deep_base(stack: list[tuple[str | None, Any, bool, str]]) -> str:
+    """The formatted path of the innermost frame plus ".", from every frame's segment."""
+    return ".".join([segment for _, _, _, segment in stack if segment]) + "."
+
+
+def _frame(value: Any) -> tuple[Iterator[tuple[Any, Any]], bool] | None:
+    """(child pairs, keyed) of a non-empty object or list; None for a leaf."""
+    if isinstance(value, dict):
+        return (iter(value.items()), True) if value else None
+    if isinstance(value, (list, tuple)):
+        return (zip(map(str, range(len(value))), value), False) if value else None
+    return None
 
 
 _SCALAR_TYPES: Final = frozenset({str, int, float, bool, type(None)})
 
 
-def _children(value: Any) -> Iterator[tuple[str, Any]] | None:
-    """(formatted segment, child) pairs of a non-empty object or list; None for a leaf."""
-    if isinstance(value, dict):
-        if not value:
+def _record_columns(records: list[Any], depth: int = 0) -> list[tuple[str, list[Any]]] | None:
+    """The leaves of a list of records alike, as (relative path, one value per record)
+    columns; None for any other list.
+
+    Records alike (an export's rows: xmltodict's repeated elements, a JSON array of objects)
+    are dicts with the same keys in the same order, each key holding a scalar in every
+    record or, in every record, records alike again. Their lines are then built a column
+    at a time by C loops (map, zip) instead of a Python step per leaf — the same lines, in
+    the same order, as the walk gives."""
+    first = records[0]
+    if type(first) is not dict or not first or depth > _RECORD_DEPTH or set(map(type, records)) != _DICT:
+        return None
+    keys = tuple(first)
+    if set(map(tuple, records)) != {keys}:
+        return None
+    columns: list[tuple[str, list[Any]]] = []
+    for key in keys:
+        text = _segment_cache.get(key) or _format_key(key)
+        values = list(map(itemgetter(key), records))
+        kinds = set(map(type, values))
+        if kinds <= _SCALAR_TYPES:
+            columns.append((text, values))
+            continue
+        nested = _record_columns(values, depth + 1) if kinds == _DICT else None
+        if nested is None:
             return None
-        get = _segment_cache.get
-        texts = [get(key) or _format_key(key) for key in value]
-        return zip(texts, value.values())
-    if isinstance(value, (list, tuple)):
-        if not value:
-            return None
-        return zip(map(str, range(len(value))), value)
-    return None
+        columns.extend((f"{text}.{path}", column) for path, column in nested)
+    return columns
+
+
+_DICT: Final = frozenset({dict})
+
+
+def _record_batches(
+    base: str, records: list[Any], columns: list[tuple[str, list[Any]]], lines: bool
+) -> Iterator[list[Any]]:
+    """The leaves of `records` (at `base` + index) from their columns, in batches."""
+    step = max(1, _BATCH // len(columns))
+    for start in range(0, len(records), step):
+        stop = min(len(records), start + step)
+        prefixes = list(map(base.__add__, map(str, range(start, stop))))
+        per_column: list[Iterator[Any]] = []
+        for path, values in columns:
+            chunk = values[start:stop]
+            if lines:
+                heads = map(add, prefixes, repeat(f".{path} = "))
+                per_column.append(map(add, heads, _jsons(chunk)))
+            else:
+                per_column.append(zip(map(add, prefixes, repeat(f".{path}")), chunk))
+        yield list(chain.from_iterable(zip(*per_column)))
 
 
 # --------------------------------------------------------------------------- output lines
@@ -456,19 +549,39 @@ def format_leaf_line(path: str, value: Any) -> str:
     The value is JSON (non-ASCII kept as is), as `json.dumps(value, ensure_ascii=False)`,
     except that DEL and C1 controls are escaped too (`\u009b`): the line is safe to print.
     """
+    return f"{path or ROOT_DISPLAY} = {_value_json(value)}"
+
+
+def _value_json(value: Any) -> str:
     kind = type(value)
     if kind is str:
-        encoded = _encode_string(value)
-        if not encoded.isascii() or "\x7f" in encoded:
-            encoded = safe_text(encoded)
-    elif kind is int or (kind is float and _isfinite(value)):
-        encoded = repr(value)
-    elif value is None:
-        encoded = "null"
-    elif value is True:
-        encoded = "true"
-    elif value is False:
-        encoded = "false"
-    else:
-        encoded = safe_text(_dumps(value))
-    return f"{path or ROOT_DISPLAY} = {encoded}"
+        return _string_json(value)
+    if kind is int or (kind is float and _isfinite(value)):
+        return repr(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return safe_text(_dumps(value))
+
+
+def _string_json(value: str) -> str:
+    encoded = _encode_string(value)
+    if encoded.isascii() and "\x7f" not in encoded:
+        return encoded
+    return safe_text(encoded)
+
+
+def _jsons(values: list[Any]) -> list[str]:
+    """`_value_json` of each value; a column of plain strings is encoded in one C pass."""
+    if set(map(type, values)) == _STR:
+        encoded = list(map(_encode_string, values))
+        joined = "".join(encoded)
+        if joined.isascii() and "\x7f" not in joined:
+            return encoded
+    return list(map(_value_json, values))
+
+
+_STR: Final = frozenset({str})
