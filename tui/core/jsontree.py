@@ -108,16 +108,10 @@ class _Walker:
         run = _FIRST_RUN
         ends = ""  # learnt from the last member parsed alone
         while True:
-            if run >= _MIN_RUN:
-                batch, comma = self.run("{", index, run, "}", ends)
-                if batch is not None:
-                    result.update(batch)
-                    index = _ws(text, comma + 1)
-                    run = min(_MAX_RUN, run * 2)
-                    continue
-                run //= 2
-            else:
-                run = _MIN_RUN  # try runs again after this member
+            batch, index, run = self.siblings("{", index, run, ends)
+            if batch is not None:
+                result.update(batch)
+                continue
             if text[index : index + 1] != '"':
                 self.fail(start)
             key, index = scanstring(text, index + 1)
@@ -142,16 +136,10 @@ class _Walker:
             return result, index + 1
         run = _FIRST_RUN
         while True:
-            if run >= _MIN_RUN:
-                batch, comma = self.run("[", index, run, "]", _CLOSES.get(text[index : index + 1], ""))
-                if batch is not None:
-                    result.extend(batch)
-                    index = _ws(text, comma + 1)
-                    run = min(_MAX_RUN, run * 2)
-                    continue
-                run //= 2
-            else:
-                run = _MIN_RUN
+            batch, index, run = self.siblings("[", index, run, _CLOSES.get(text[index : index + 1], ""))
+            if batch is not None:
+                result.extend(batch)
+                continue
             item, index = self.value(index)
             result.append(item)
             index = _ws(text, index)
@@ -164,7 +152,18 @@ class _Walker:
             if text[index : index + 1] == "]":
                 self.fail(start)  # a trailing comma: json words it per version (3.13 names it)
 
-    def run(self, opener: str, index: int, length: int, closer: str, ends: str) -> tuple[Any, int]:
+    def siblings(self, opener: str, index: int, run: int, ends: str) -> tuple[Any, int, int]:
+        """(a run of siblings from `index` as one container, or None; where to go on; the
+        next run's length). After a run that does not parse, the caller parses one sibling
+        alone (learning `ends`), and runs are tried again after it."""
+        if run < _MIN_RUN:
+            return None, index, _MIN_RUN
+        batch, comma = self.run(opener, index, run, ends)
+        if batch is None:
+            return None, index, run // 2
+        return batch, _ws(self.text, comma + 1), min(_MAX_RUN, run * 2)
+
+    def run(self, opener: str, index: int, length: int, ends: str) -> tuple[Any, int]:
         """(the siblings from `index` to a comma about `length` on, as one container, that
         comma) or (None, -1) when no such run parses. `ends` is the character siblings
         likely end with ("}" for records): commas right after it are tried first."""
@@ -176,7 +175,7 @@ class _Walker:
             if found is None:
                 return None, -1
             comma = found.end() - 1
-            probe = opener + text[index:comma] + closer
+            probe = opener + text[index:comma] + _CLOSES[opener]
             try:
                 value, end = _scan_once(probe, 0)
             except _PROBE_FAILS:
