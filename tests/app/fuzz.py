@@ -11,8 +11,9 @@ import asyncio
 import random
 import shutil
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -81,6 +82,24 @@ def deliver(terminal: Terminal, item: Input) -> None:
 class Outcome:
     inputs: list[Input]  # what was delivered, up to the crash
     error: BaseException | None
+    worker_errors: list[str] = field(default_factory=list)  # caught by the screen, shown, not fatal
+
+
+UNEXPECTED = "Unexpected error"  # the title the workbench gives a failed worker's notification
+
+
+def _watch_worker_errors(app: App) -> list[str]:
+    """A failed worker is a notification, not a crash: collect those as the bugs they are."""
+    caught: list[str] = []
+    notify = app.notify
+
+    def watching(message: str, *, title: str = "", **options: Any) -> None:
+        if title == UNEXPECTED:
+            caught.append(message)
+        notify(message, title=title, **options)
+
+    app.notify = watching  # type: ignore[method-assign]
+    return caught
 
 
 async def drive(
@@ -101,6 +120,7 @@ async def drive(
     rng = rng or random.Random(0)
     delivered: list[Input] = []
     error: BaseException | None = None
+    worker_errors = _watch_worker_errors(app)
     try:
         async with app.run_test(size=size) as pilot:
             terminal = Terminal(app)
@@ -123,7 +143,7 @@ async def drive(
                     await pilot.pause()
     except Exception as exc:  # the crash under test, re-raised by run_test
         error = exc
-    return Outcome(delivered, error)
+    return Outcome(delivered, error, worker_errors)
 
 
 def shrink(inputs: list[Input], crashes: Callable[[list[Input]], bool]) -> list[Input]:
@@ -143,8 +163,25 @@ def shrink(inputs: list[Input], crashes: Callable[[list[Input]], bool]) -> list[
     return inputs
 
 
-def profile_folder(tmp: Path, profiles: Path) -> Path:
-    """A throwaway copy of the example profiles (the fuzzer saves and edits them)."""
+def profile_folder(tmp: Path, profiles: Path, base_url: str = "") -> Path:
+    """A throwaway copy of the example profiles (the fuzzer saves and edits them).
+
+    With `base_url`, the copy gets two environments aimed at it, so f8, the palette's
+    *Environment: NAME* and the protected-send question are reachable: `staging` (a dotenv
+    and a default bearer auth) and `production` (protected).
+    """
     folder = tmp / "profiles"
     shutil.copytree(profiles, folder, dirs_exist_ok=True)
+    if base_url:
+        environments = folder / "environments"
+        environments.mkdir(exist_ok=True)
+        (folder / ".env.staging").write_text("API_TOKEN=fuzz-token\n", encoding="utf-8")
+        (environments / "staging.toml").write_text(
+            f'dotenv = ".env.staging"\n[variables]\nbase_url = "{base_url}"\n'
+            '[auth]\ntype = "bearer"\ntoken = "{{env.API_TOKEN}}"\n',
+            encoding="utf-8",
+        )
+        (environments / "production.toml").write_text(
+            f'protected = true\n[variables]\nbase_url = "{base_url}"\n', encoding="utf-8"
+        )
     return folder
