@@ -2,7 +2,8 @@
 
 The inputs go in as a terminal delivers them (`Terminal`: no wait between events), because
 most of these crashes need a second event to arrive before the first one is handled. Each
-test names the upstream bug it guards against (see `tui/app/upstream.py`).
+test names the upstream bug it guards against (see `tui/app/upstream.py`), or says the bug
+was hookbench's own.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from pathlib import Path
 from textual import events
 from textual.widgets import Button
 
-from tests.app.conftest import PROFILES
+from tests.app.conftest import PROFILES, send_and_wait
 from tests.app.terminal import Terminal, mouse_event
 from tui.app.help_screen import HelpScreen
 from tui.app.widgets.profile_list import ProfileList
+from tui.app.widgets.response_tree import ResponseTree
 
 
 def copy_profiles(folder: Path, *names: str) -> Path:
@@ -124,3 +126,29 @@ async def test_click_on_an_option_replaced_by_fewer(make_app, tmp_path: Path) ->
         await pilot.pause()
         assert profiles.option_count == 1
         assert app.screen is app.workbench
+
+
+async def test_enter_twice_on_more_items(make_app, tmp_path: Path) -> None:
+    """Ours: the second Enter on "… N more" reached the tree after the first had replaced that
+    node by the next page, and looked it up among the list's children (ValueError)."""
+    path = tmp_path / "records.toml"
+    path.write_text('[request]\nmethod = "GET"\nurl = "{{base_url}}/records?n=450"\n', encoding="utf-8")
+    app = make_app(tmp_path, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await send_and_wait(pilot)
+        tree = app.workbench.query_one(ResponseTree)
+        records = tree.root.children[1]
+        records.expand()
+        await pilot.pause()
+        more = records.children[-1]
+        assert str(more.label).startswith("… 250 more")
+        tree.focus()
+        tree.move_cursor(more)
+        await pilot.pause()
+        terminal = Terminal(app)
+        terminal.key("enter")
+        terminal.key("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert len(records.children) == 401  # two pages and "… 50 more": one page loaded, once
+        assert str(records.children[-1].label).startswith("… 50 more")

@@ -160,6 +160,8 @@ class ResponseTree(Tree[NodeData]):
         if parent is None or parent.data is None or data is None or data.more_from is None:
             return
         siblings = list(parent.children)
+        if more not in siblings:  # replaced already: Enter pressed twice before the first was handled
+            return
         position = siblings.index(more)
         following = siblings[position + 1] if position + 1 < len(siblings) else None
         more.remove()
