@@ -168,7 +168,8 @@ def profile_folder(tmp: Path, profiles: Path, base_url: str = "") -> Path:
 
     With `base_url`, the copy gets two environments aimed at it, so f8, the palette's
     *Environment: NAME* and the protected-send question are reachable: `staging` (a dotenv
-    and a default bearer auth) and `production` (protected).
+    and a default bearer auth) and `production` (protected); and `records.toml`, a list longer
+    than a page of the tree ("… N more").
     """
     folder = tmp / "profiles"
     shutil.copytree(profiles, folder, dirs_exist_ok=True)
@@ -183,5 +184,8 @@ def profile_folder(tmp: Path, profiles: Path, base_url: str = "") -> Path:
         )
         (environments / "production.toml").write_text(
             f'protected = true\n[variables]\nbase_url = "{base_url}"\n', encoding="utf-8"
+        )
+        (folder / "records.toml").write_text(
+            '[request]\nmethod = "GET"\nurl = "{{base_url}}/records?n=450"\n', encoding="utf-8"
         )
     return folder

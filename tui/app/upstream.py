@@ -36,6 +36,11 @@ Upstream bugs worked around:
    queries its removed `CommandList`: `NoMatches`, which fails the worker and the app.
    → `_gather_while_open`: that error is dropped once the palette is gone.
    Test: `test_random_input.py` seed 1 hits it (timing-dependent: no short replay found yet).
+6. `App.action_command_palette` (ctrl+p) opens a palette when the screen on top is not one; a
+   palette just closed (Esc, a click outside) is off the stack but still being removed, and the
+   new one, with the same id, raises `DuplicateIds: ... '--command-palette'`.
+   → `_open_palette_once_closed`: while the old palette is being removed, the new one opens
+   after the next refresh. Test: `test_palette_reopened_while_the_last_one_closes`.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from collections.abc import Callable
 from typing import Any
 
 from textual import events, work
+from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
@@ -60,6 +66,7 @@ def install() -> None:
     _wrap(Screen, "_forward_event", _forward_event_if_attached)
     _wrap(OptionList, "_move_page", _move_page_when_laid_out)
     _wrap(OptionList, "_on_click", _click_existing_option)
+    _wrap(App, "action_command_palette", _open_palette_once_closed)
     _rewrap_gather()
 
 
@@ -111,6 +118,14 @@ async def _click_existing_option(
     if isinstance(clicked, int) and not 0 <= clicked < option_list.option_count:
         return
     await original(option_list, event)
+
+
+def _open_palette_once_closed(original: Callable[..., None], app: App[Any]) -> None:
+    closing = any(isinstance(node, CommandPalette) and node is not app.screen for node in app._nodes)
+    if closing:
+        app.call_after_refresh(app.action_command_palette)
+        return
+    original(app)
 
 
 def _rewrap_gather() -> None:
