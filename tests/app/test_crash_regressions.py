@@ -69,7 +69,6 @@ async def test_press_on_a_screen_being_removed(make_app, tmp_path: Path) -> None
     app = make_app(tmp_path, copy_profiles(tmp_path, "users.toml"))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f1")
-        await pilot.pause()  # the help drawn (under load a first frame may not be there yet)
         help_screen = app.screen
         on_text: list[tuple[int, int]] = []
         for _ in range(100):  # the Markdown renders after the screen (late on a loaded machine)
