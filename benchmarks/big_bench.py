@@ -18,7 +18,8 @@ Rows:
    before, which is what the machine's load alone costs;
 3. `hookbench paths` on the 17 MB SOAP vs `ElementTree.parse` as a process: wall and CPU
    time (CPU is steadier on a loaded machine) and peak RSS;
-4. 4.5 MB JSON: from the body's arrival to the tree's top level (decode + first page);
+4. 4.5 MB JSON: from the body's arrival to the frame that draws the tree's top level (decode,
+   first page, paint), wall and CPU; and until the app is idle (focus moved, footer rebuilt);
 5. `hookbench run` of a GET on loopback vs `python -c "import httpx; httpx.get(URL)"`, wall
    and CPU.
 """
@@ -28,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import resource
 import socket
 import statistics
 import subprocess
@@ -37,6 +39,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -165,9 +168,18 @@ def process_time_and_rss(argv: list[str]) -> tuple[float, float, float]:
     return wall, cpu, rss
 
 
-async def after_arrival(path: Path) -> float:
-    """4.5 MB JSON: seconds from the body's arrival to the tree's top level (decode + first page)."""
+def cpu_seconds() -> float:
+    """CPU time of this process so far, every thread (the decode runs in one)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def after_arrival(path: Path) -> tuple[float, float, float, float]:
+    """4.5 MB JSON, from the body's arrival: (wall, CPU) seconds until the frame that draws
+    the tree's top level, and (wall, CPU) until the app is idle again (the focus has moved
+    to the tree, which rebuilds the footer's keys)."""
     from tui.app.app import HookbenchApp
+    from tui.app.widgets.response_tree import ResponseTree
     from tui.core.exchange import Exchange
     from tui.core.model import Module, Request
     from tui.core.render import RenderedRequest
@@ -182,11 +194,24 @@ async def after_arrival(path: Path) -> float:
     app = HookbenchApp(path.parent)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        started = time.perf_counter()
+        await asyncio.sleep(1)  # a person sends from an app that is up, not one still starting
+        await pilot.pause()
+        tree = app.workbench.query_one(ResponseTree)
+        drawn: list[float] = []
+        render_lines = tree.render_lines
+
+        def spy(crop: Any) -> Any:  # the compositor asks the tree for its lines: a frame is drawn
+            if tree.root.children and not drawn:
+                drawn.extend((time.perf_counter(), cpu_seconds()))
+            return render_lines(crop)
+
+        tree.render_lines = spy  # type: ignore[method-assign]
+        started, cpu = time.perf_counter(), cpu_seconds()
         result = await asyncio.to_thread(judge, module, request, exchange)
         await app.workbench.show_result(result)
         await pilot.pause()
-        return time.perf_counter() - started
+        idle, idle_cpu = time.perf_counter(), cpu_seconds()
+        return drawn[0] - started, drawn[1] - cpu, idle - started, idle_cpu - cpu
 
 
 def main() -> None:
@@ -248,7 +273,11 @@ def run_rows(folder: Path, base: str, sizes: tuple[int, int, int], rounds: int) 
             ("et wall", "et cpu", "et rss", "paths wall", "paths cpu", "paths rss"), (*et, *ours)
         ):
             add(name, value)
-        add("arrival", asyncio.run(after_arrival(folder / "small.json")))
+        for name, value in zip(
+            ("arrival", "arrival cpu", "arrival idle", "arrival idle cpu"),
+            asyncio.run(after_arrival(folder / "small.json")),
+        ):
+            add(name, value)
         started = time.perf_counter()
         json.loads(small_body)
         add("small loads", time.perf_counter() - started)
@@ -295,8 +324,13 @@ def run_rows(folder: Path, base: str, sizes: tuple[int, int, int], rounds: int) 
     print(
         f"  ratio wall {ratio(rows['paths wall'], rows['et wall'])}, CPU {ratio(rows['paths cpu'], rows['et cpu'])}   goal ≤ 2×, ≤ 250 MB"
     )
-    print(f"{small_mb:.1f} MB JSON: tree top level after the body arrives")
-    print(f"  hookbench workbench            {spread(rows['arrival'], *ms)} ms   goal ≤ 400 ms")
+    print(f"{small_mb:.1f} MB JSON: tree top level after the body arrives (decode, tree, first frame)")
+    print(
+        f"  hookbench workbench            {spread(rows['arrival'], *ms)} ms wall, {spread(rows['arrival cpu'], *ms)} ms CPU   goal ≤ 400 ms"
+    )
+    print(
+        f"  (until idle: focus on the tree, footer rebuilt) {spread(rows['arrival idle'], *ms)} ms wall, {spread(rows['arrival idle cpu'], *ms)} ms CPU"
+    )
     print(f"  (json.loads of it, same run)   {spread(rows['small loads'], *ms)} ms")
     print("hookbench run of a GET on loopback (whole processes, alternating)")
     print(

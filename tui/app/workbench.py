@@ -380,10 +380,18 @@ class Workbench(Screen[None]):
         panel = mounted(self, SetVariablesPanel)
         if panel is not None:
             panel.show_values(None if self.shown_step else result.rows)
-        if self.viewer.show_result(result, note) and (self.focused is None or self.focused.id == "url"):
-            self.viewer.focus_tree()
+        if self.viewer.show_result(result, note) and self._focus_is_free():
+            # The frame that draws the tree goes out first: moving the focus rebuilds the
+            # footer's keys, ~0.2 s of CPU that must not hold back the response.
+            await self.wait_for_refresh()
+            if self.result is result and self._focus_is_free():
+                self.viewer.focus_tree()
         if self.query_one("#response-tabs", TabbedContent).active == "tab-diff":
             show_diff(self)
+
+    def _focus_is_free(self) -> bool:
+        """Nothing is being typed: the focus is nowhere, or on the URL that was just sent."""
+        return self.focused is None or self.focused.id == "url"
 
     def action_cancel(self) -> None:
         workers = [w for w in self.workers if w.group == "send" and w.is_running]
