@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -116,6 +115,8 @@ def format_summary(record: RecordSummary) -> str:
 
 def local_time(iso: str) -> str:
     """`2026-11-28T18:45:12.123456Z` → `2026-11-28 19:45:12` in the local zone."""
+    from datetime import datetime  # not at registration: every command would import it
+
     try:
         return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d %H:%M:%S")
     except ValueError:

@@ -185,8 +185,8 @@ async def run_module(
 
     `on_rendered` sees the request just before it goes out (the app shows "Sending …"),
     `on_decoding` a big body's exchange and the progress of its decode.
-    Decoding runs in a thread and in slices: a 50 MB body must not stall an event loop
-    with a UI on it. Cancelling the awaiting task stops the decode at its next slice, so
+    A body from BIG (1 MB) on is decoded in a thread and in slices: a 50 MB body must not
+    stall an event loop with a UI on it; a smaller one is decoded in place. Cancelling the awaiting task stops the decode at its next slice, so
     the half-built tree is dropped at once rather than finished for nobody.
     """
     from tui.core.send import send
@@ -200,8 +200,10 @@ async def run_module(
         return transport_failure(module, request, error)
     if exchange.auth_secrets:  # masked from here on, like every other credential
         request = replace(request, secrets=request.secrets | exchange.auth_secrets)
+    if len(exchange.body) < BIG:  # decoded in a few milliseconds: no thread to start
+        return judge(module, request, exchange)
     progress = Progress()
-    if on_decoding is not None and len(exchange.body) >= BIG:
+    if on_decoding is not None:
         on_decoding(exchange, progress)
     try:
         return await asyncio.to_thread(judge, module, request, exchange, progress=progress)
