@@ -53,3 +53,17 @@ def test_run_masks_an_env_secret_echoed_into_a_variable(tmp_path: Path, sandbox:
     done = hookbench("run", str(profile), "--no-history", env={"HB_NOTE": "s3cr3t-note-value"})
     assert done.returncode == 0, done.stderr
     assert 'note  = "••••••"' in done.stdout and "s3cr3t-note-value" not in done.stdout
+
+
+def test_a_malformed_punycode_host_is_exit_2_in_a_real_process(tmp_path: Path) -> None:
+    profile = tmp_path / "P.toml"
+    profile.write_text('[request]\nurl = "{{u}}"\n')
+    for url in ("http://xn--a.com/", "http://xn--zz-.com/"):
+        for extra in (["--no-history"], ["--dry-run"]):
+            done = hookbench("run", str(profile), "--var", f"u={url}", *extra)
+            assert (done.returncode, done.stdout) == (2, ""), done.stderr
+            assert "Traceback" not in done.stderr
+            host = url.split("/")[2]
+            assert done.stderr.startswith(
+                f"hookbench: error: url {url!r}: {host!r} is not a valid internationalised host name ("
+            ), done.stderr

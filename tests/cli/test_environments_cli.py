@@ -245,7 +245,14 @@ def test_flow_warns_once_about_unknown_keys_in_every_profile_it_can_reach(
 
 @pytest.mark.parametrize(
     "url",
-    ["http://[::1/x", "http://127.0.0.1:99999/", "http://127.0.0.1:abc/", "http://☃☃-.com/"],
+    [
+        "http://[::1/x",
+        "http://127.0.0.1:99999/",
+        "http://127.0.0.1:abc/",
+        "http://☃☃-.com/",
+        "http://xn--a.com/",  # ASCII punycode labels go through IDNA too
+        "http://xn--zz-.com/",
+    ],
 )
 def test_a_url_the_parser_rejects_is_exit_2_not_a_traceback(capsys, tmp_path: Path, url: str) -> None:
     typed = write(tmp_path / "typed.toml", f'[request]\nurl = "{url}"\n')

@@ -332,3 +332,15 @@ def test_a_malformed_international_host_is_a_clear_error() -> None:
     )
     request = render_request(Module(request=Request(url="http://exämple.test/ä")), no_env())
     assert request.url == "http://exämple.test/ä"  # a valid one is fine
+
+
+@pytest.mark.parametrize("host", ["xn--a.com", "xn--zz-.com", "api.XN--A.example"])
+def test_a_malformed_punycode_label_in_an_ascii_host_is_a_clear_error(host: str) -> None:
+    with pytest.raises(TemplateError) as caught:
+        render_request(Module(request=Request(url=f"http://{host}/")), no_env())
+    assert f"{host.lower()!r} is not a valid internationalised host name (" in str(caught.value)
+
+
+def test_a_valid_punycode_host_passes() -> None:
+    request = render_request(Module(request=Request(url="http://xn--bcher-kva.example/")), no_env())
+    assert request.url == "http://xn--bcher-kva.example/"

@@ -400,8 +400,11 @@ class Workbench(Screen[None]):
             self.viewer.show_cancelled()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A bug in a worker must not vanish silently, nor print a traceback over the screen."""
+        """A bug in a worker must not vanish silently, nor print a traceback over the screen;
+        a send that died that way must not leave "Sending …" on the status line forever."""
         if event.state == WorkerState.ERROR:
+            if event.worker.group == "send":
+                self.viewer.status.show_idle("Not sent: an unexpected error stopped it — ctrl+r sends")
             self.notify(
                 f"{type(event.worker.error).__name__}: {event.worker.error}",
                 title="Unexpected error",

@@ -238,17 +238,34 @@ def check_url(url: str, secrets: set[str] | frozenset[str] = frozenset()) -> Non
     host = parts.hostname or ""
     if not host:
         raise TemplateError(f"url {shown!r} has no host")
-    if not host.isascii():
-        import idna
-
-        try:
-            idna.encode(host)
-        except (idna.IDNAError, UnicodeError) as exc:
-            raise TemplateError(
-                f"url {shown!r}: {host!r} is not a valid internationalised host name ({exc})"
-            ) from exc
-    elif not re.fullmatch(r"[A-Za-z0-9_.~!$&'()*+,;=%:\-]+", host):
+    if host.isascii() and not re.fullmatch(r"[A-Za-z0-9_.~!$&'()*+,;=%:\-]+", host):
         raise TemplateError(f"url {shown!r}: {host!r} is not a valid host name")
+    _check_idna(host, shown)
+
+
+def _check_idna(host: str, shown: str) -> None:
+    """A non-ASCII host, or an ASCII one with a punycode (`xn--`) label, must pass IDNA.
+
+    httpx encodes or decodes such hosts with idna while sending; a malformed one (`xn--a`,
+    `xn--zz-`) would raise there, outside any reason a person can read.
+    """
+    labels = host.split(".")
+    if host.isascii():
+        labels = [label for label in labels if label[:4].lower() == "xn--"]
+        if not labels:
+            return
+    import idna
+
+    try:
+        if host.isascii():
+            for label in labels:
+                idna.decode(label)
+        else:
+            idna.encode(host)
+    except (idna.IDNAError, UnicodeError) as exc:
+        raise TemplateError(
+            f"url {shown!r}: {host!r} is not a valid internationalised host name ({exc})"
+        ) from exc
 
 
 def _url_problem(exc: ValueError) -> str:
