@@ -67,3 +67,18 @@ def test_a_malformed_punycode_host_is_exit_2_in_a_real_process(tmp_path: Path) -
             assert done.stderr.startswith(
                 f"hookbench: error: url {url!r}: {host!r} is not a valid internationalised host name ("
             ), done.stderr
+
+
+def test_a_literal_auth_value_with_a_line_break_is_refused_without_showing_it(tmp_path: Path) -> None:
+    profile = tmp_path / "K.toml"
+    profile.write_text(
+        '[request]\nurl = "http://127.0.0.1:9/x"\n'
+        '[request.auth]\ntype = "api_key"\nname = "X-API-Key"\nvalue = "SECRETVALUE\\nInjected: 1"\n'
+    )
+    for extra in (["--no-history"], ["--dry-run"]):
+        done = hookbench("run", str(profile), *extra)
+        assert (done.returncode, done.stdout) == (2, ""), done.stderr
+        assert done.stderr == (
+            "hookbench: error: request.auth.value holds a line break; refusing to send it"
+            " (it would forge a header)\n"
+        )

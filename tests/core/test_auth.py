@@ -287,6 +287,52 @@ def test_a_line_break_in_a_header_bound_auth_value_is_refused() -> None:
         render_request(module, Variables(overrides={"t": "a\r\nX-Evil: 1"}))
 
 
+@pytest.mark.parametrize(
+    ("auth", "field", "problem"),
+    [
+        (
+            Auth("api_key", (("name", "X-API-Key"), ("value", "SECRETVALUE\nInjected: 1"))),
+            "value",
+            "line break",
+        ),
+        (Auth("api_key", (("name", "X-Key\r\nX-Evil"), ("value", "SECRETVALUE"))), "name", "line break"),
+        (Auth("bearer", (("token", "SECRETVALUE\r\nX-Evil: 1"),)), "token", "line break"),
+        (Auth("bearer", (("token", "SECRETVALUE\x00"),)), "token", "control character"),
+        (Auth("bearer", (("token", "SECRETVALUE-ö"),)), "token", "non-ASCII"),
+        (Auth("digest", (("username", "SECRETVALUE\nX: 1"), ("password", "p"))), "username", "line break"),
+    ],
+)
+def test_a_literal_header_bound_auth_value_is_refused_without_showing_it(
+    auth: Auth, field: str, problem: str
+) -> None:
+    module = Module(request=Request(url="https://x.test", auth=auth))
+    with pytest.raises(TemplateError) as caught:
+        render_request(module, Variables(environ={}))
+    assert str(caught.value).startswith(f"request.auth.{field} holds ")
+    assert problem in str(caught.value) and "SECRETVALUE" not in str(caught.value)
+
+
+def test_a_literal_header_value_with_a_line_break_is_refused_without_showing_it() -> None:
+    module = Module(request=Request(url="https://x.test", headers=(("X-Thing", "SECRETVALUE\nX: 1"),)))
+    with pytest.raises(TemplateError) as caught:
+        render_request(module, Variables(environ={}))
+    assert str(caught.value) == (
+        "header 'X-Thing' holds a line break; refusing to send it (it would forge a header)"
+    )
+
+
+def test_line_breaks_in_values_that_do_not_land_in_headers_are_sent() -> None:
+    """basic is base64-encoded, a query api key URL-encoded, oauth2 params go in a form."""
+    for auth in (
+        Auth("basic", (("username", "ann"), ("password", "pw\nline"))),
+        Auth("api_key", (("name", "k"), ("value", "v\nw"), ("in", "query"))),
+    ):
+        rendered = render_request(
+            Module(request=Request(url="https://x.test", auth=auth)), Variables(environ={})
+        )
+        assert rendered.auth is not None and rendered.auth.type == auth.type
+
+
 def test_dry_run_shows_the_auth_without_its_secrets() -> None:
     variables = Variables(environ=ENV, overrides={"issuer": "https://login.example.test"})
     text = format_request(render_request(oauth2_module(), variables))

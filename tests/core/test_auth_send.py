@@ -299,3 +299,25 @@ async def test_a_broken_cache_file_means_a_new_token(
         assert (await send(url, auth, other)).ok
     assert fresh_sandbox.state.auth.grants == ["client_credentials", "client_credentials"]
     assert json.loads(cached.read_text())["access_token"] in fresh_sandbox.state.auth.tokens
+
+
+async def test_an_http_library_error_quoting_a_header_never_shows_a_secret(
+    clients: Clients, sandbox: Sandbox
+) -> None:
+    """Rendering refuses such values; should one still reach h11, its error text is masked."""
+    from tui.core.errors import SendError
+    from tui.core.render import RenderedRequest
+    from tui.core.send import send as send_request
+
+    secret = "SECRETVALUE\nInjected: 1"
+    request = RenderedRequest(
+        method="GET",
+        url=f"{sandbox.base_url}/echo",
+        headers=(("X-API-Key", secret),),
+        secrets=frozenset({secret}),
+    )
+    with pytest.raises(SendError) as caught:
+        await send_request(request, clients)
+    reason = caught.value.reason
+    assert "Illegal header value" in reason, reason  # h11's own words reached the reason …
+    assert "SECRETVALUE" not in reason and "••••••" in reason  # … with the value masked

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui.core.checks import FREE, Schema
-from tui.core.errors import ProfileError
+from tui.core.errors import ProfileError, TemplateError
 from tui.core.model import Auth
 from tui.core.secrets import MASK
-from tui.core.template import Lookup, encode_for_header, encode_for_url, render
+from tui.core.template import Lookup, encode_for_header, encode_for_url, header_value_problem, render
 
 AUTH_TYPES: tuple[str, ...] = ("basic", "bearer", "api_key", "digest", "oauth2")
 GRANTS: tuple[str, ...] = ("client_credentials", "password", "refresh_token")
@@ -232,14 +232,21 @@ def _shown(key: str, value: str, mask: bool) -> str:
 
 def render_auth(auth: Auth, lookup: Lookup) -> RenderedAuth:
     """Fill every placeholder of `auth`; an unknown one raises TemplateError naming the key."""
-    header_bound = {"bearer": ("token",), "api_key": ("name", "value")}.get(auth.type, ())
+    # Values that go into a header as they are (basic's are base64-encoded, oauth2's go in a form).
+    header_bound = {"bearer": ("token",), "api_key": ("name", "value"), "digest": ("username",)}.get(
+        auth.type, ()
+    )
     values = []
     for name, template in auth.values:
         where = f"auth {name!r}"
         if name == "token_url":
             values.append((name, render(template, lookup, where=where, encode=encode_for_url)))
         elif name in header_bound and not (auth.type == "api_key" and auth.get("in") == "query"):
-            values.append((name, render(template, lookup, where=where, encode=encode_for_header)))
+            value = render(template, lookup, where=where, encode=encode_for_header)
+            problem = header_value_problem(value)
+            if problem:  # a literal value, not only a placeholder's
+                raise TemplateError(f"request.auth.{name} {problem}")
+            values.append((name, value))
         else:
             values.append((name, render(template, lookup, where=where)))
     params = tuple(

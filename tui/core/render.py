@@ -26,6 +26,7 @@ from tui.core.template import (
     encode_for_json,
     encode_for_url,
     encode_for_xml,
+    header_value_problem,
     render,
 )
 from tui.core.variables import ENV_PREFIX, Variables
@@ -218,11 +219,10 @@ def _check_headers(headers: tuple[tuple[str, str], ...]) -> None:
         problem = control_problem(name)
         if problem:
             raise TemplateError(f"header {problem}")
-        if not value.isascii():
+        problem = header_value_problem(value)
+        if problem:
             hint = " — a masked secret: type it again or use {{env.NAME}}" if MASK in value else ""
-            raise TemplateError(
-                f"header {name!r} holds non-ASCII text, which HTTP headers cannot carry{hint}"
-            )
+            raise TemplateError(f"header {name!r} {problem}{hint}")
 
 
 def check_url(url: str, secrets: set[str] | frozenset[str] = frozenset()) -> None:

@@ -46,4 +46,6 @@ def _encoded_forms(secret: str) -> set[str]:
         json.dumps(secret)[1:-1],
         json.dumps(secret, ensure_ascii=False)[1:-1],
         xml_escape(secret),
+        repr(secret)[1:-1],  # as an exception's text quotes it (h11: Illegal header value b'…')
+        repr(secret.encode("utf-8"))[2:-1],
     }

@@ -24,6 +24,7 @@ from tui.core.connection import Connection, ssl_context
 from tui.core.errors import SendError
 from tui.core.exchange import DEFAULT_MAX_BODY, Exchange
 from tui.core.render import RenderedRequest
+from tui.core.secrets import mask_text
 from tui.core.timings import TimingTrace
 
 if TYPE_CHECKING:
@@ -91,9 +92,20 @@ async def send(
     except (TimeoutError, httpx.TimeoutException) as exc:
         raise SendError(f"timeout after {_seconds(request.timeout)}") from exc
     except (httpx.HTTPError, OSError) as exc:  # ssl.SSLError is an OSError
-        raise SendError(_failure_reason(exc, request)) from exc
+        raise SendError(_masked(_failure_reason(exc, request), request, auth)) from exc
     except (httpx.InvalidURL, OverflowError) as exc:  # what rendering's URL check did not catch
-        raise SendError(f"invalid URL {request.url!r}: {exc}") from exc
+        raise SendError(_masked(f"invalid URL {request.url!r}: {exc}", request, auth)) from exc
+
+
+def _masked(reason: str, request: RenderedRequest, auth: Recording | None) -> str:
+    """An httpx/h11 error may quote a header value (`Illegal header value b'…'`): no secret
+    the request knows of (env values, auth values, credential headers sent) reaches a reason."""
+    secrets = set(request.secrets)
+    if request.auth is not None:
+        secrets |= request.auth.secrets
+    if auth is not None:
+        secrets |= auth.sent
+    return mask_text(reason, secrets) if secrets else reason
 
 
 def _failure_reason(exc: BaseException, request: RenderedRequest) -> str:

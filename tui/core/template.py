@@ -160,6 +160,20 @@ def encode_for_header(value: str, template: str, position: int) -> str:
     return value
 
 
+def header_value_problem(value: str) -> str | None:
+    """What in a whole header value HTTP cannot carry (named, never shown), or None.
+
+    The value may be a secret, so callers name the header or field, not the text.
+    """
+    if "\r" in value or "\n" in value:
+        return "holds a line break; refusing to send it (it would forge a header)"
+    if any(ord(c) < 32 and c != "\t" or ord(c) == 127 for c in value):
+        return "holds a control character, which HTTP headers cannot carry"
+    if not value.isascii():
+        return "holds non-ASCII text, which HTTP headers cannot carry"
+    return None
+
+
 def encode_for_json(value: str, template: str, position: int) -> str:
     """Escaped when inside a JSON string; inserted raw elsewhere (`"n": {{count}}`)."""
     if _inside_json_string(template, position):
