@@ -5,6 +5,8 @@ A value typed here holds for this session (it is not saved into the profile).
 
 from __future__ import annotations
 
+import asyncio
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -43,6 +45,12 @@ class PlaceholdersPanel(VerticalScroll):
             self.name = name
             self.value = value
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        # One `show` at a time: edits arriving together each refresh the panel, and a second
+        # call meeting rows half removed by the first failed (or mounted the rows twice).
+        self._showing = asyncio.Lock()
+
     def compose(self) -> ComposeResult:
         yield Static("No {{placeholders}} in use.", id="ph-empty")
 
@@ -50,6 +58,10 @@ class PlaceholdersPanel(VerticalScroll):
         self, names: list[str], values: dict[str, str | None], typed: set[str] | None = None
     ) -> None:
         """List `names`; rows are rebuilt only when the set of names changes (keeps focus)."""
+        async with self._showing:
+            await self._show(names, values, typed)
+
+    async def _show(self, names: list[str], values: dict[str, str | None], typed: set[str] | None) -> None:
         rows = {row.placeholder_name: row for row in self.query(PlaceholderRow)}
         if list(rows) != names:
             await self.query(PlaceholderRow).remove()
