@@ -14,11 +14,14 @@ from pathlib import Path
 
 from textual import events
 from textual.command import CommandList, CommandPalette
-from textual.widgets import Button
+from textual.widgets import Button, Static
 
 from tests.app.conftest import PROFILES, send_and_wait
 from tests.app.terminal import Terminal, mouse_event
+from tui.app.dialogs import TextPrompt, UnsavedChanges
 from tui.app.help_screen import HelpScreen
+from tui.app.widgets.lazy_parts import part
+from tui.app.widgets.placeholders import PlaceholderRow, PlaceholdersPanel
 from tui.app.widgets.profile_list import ProfileList
 from tui.app.widgets.response_tree import ResponseTree
 
@@ -214,3 +217,51 @@ async def test_no_matches_shown_after_the_palette_closed(make_app, tmp_path: Pat
         for _ in range(3):
             await pilot.pause()
         assert app.screen is app.workbench and app.is_running
+
+
+async def test_palette_over_a_dialog_leaves_it_answerable(make_app, tmp_path: Path) -> None:
+    """Ours, found by hand: over the unsaved-changes question, the palette offered the workbench's
+    commands; *Import curl* replaced the worker waiting for that answer, so "Open without saving"
+    did nothing. Over a dialog the palette has Textual's commands only."""
+    app = make_app(tmp_path, copy_profiles(tmp_path, "users.toml", "soap-lookup.toml"))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("ctrl+l", "x")  # an unsaved edit
+        app.workbench.query_one(ProfileList).focus()
+        await pilot.press("home", "enter")  # soap-lookup
+        await pilot.pause()
+        assert isinstance(app.screen, UnsavedChanges)
+        await pilot.press("ctrl+p", *"import curl")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not any(isinstance(screen, TextPrompt) for screen in app.screen_stack)
+        await pilot.press("escape")  # the palette
+        await pilot.pause()
+        assert isinstance(app.screen, UnsavedChanges)
+        await pilot.press("tab", "enter")  # Open without saving
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is app.workbench
+        profile = app.workbench.profile
+        assert profile is not None and profile.path.name == "soap-lookup.toml"
+        assert not app.workbench.dirty
+
+
+async def test_placeholders_shown_twice_at_once(make_app, tmp_path: Path) -> None:
+    """Ours: edits arriving together refresh the Placeholders panel concurrently; the second
+    refresh met the rows the first was removing (`NoMatches: '.ph-value'`, random input in a
+    protected environment) or mounted them twice. Here the URL's placeholders change and
+    change back before the first refresh is done."""
+    app = make_app(tmp_path, copy_profiles(tmp_path, "users.toml"))
+    async with app.run_test(size=(120, 30)) as pilot:
+        panel = await part(app.workbench, PlaceholdersPanel)  # mounted by Lazy after the first frame
+        for _ in range(3):  # the workbench's own first refresh is done
+            await pilot.pause()
+        await panel.show(["base_url"], {"base_url": "http://a"})
+        await asyncio.gather(
+            panel.show(["who"], {"who": "x"}), panel.show(["base_url"], {"base_url": "http://b"})
+        )
+        await pilot.pause()
+        rows = list(panel.query(PlaceholderRow))
+        assert [row.placeholder_name for row in rows] == ["base_url"]
+        assert str(rows[0].query_one(".ph-value", Static).render()).startswith("= http://")

@@ -144,7 +144,11 @@ class HookbenchApp(App[None]):
         return next(s for s in self.screen_stack if isinstance(s, Workbench))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's commands, and the workbench's when the palette was opened over it: over a
+        dialog, a workbench command would stack its own dialog and leave that one unanswerable."""
         yield from super().get_system_commands(screen)
+        if screen is not self.workbench:
+            return
         yield SystemCommand(
             "Copy as curl",
             'Copy the current request as a curl command ({{env.NAME}} as "$NAME")',
