@@ -20,7 +20,8 @@ import sys
 import termios
 import textwrap
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -128,19 +129,30 @@ def folder(tmp_path: Path, sandbox: Sandbox, isolated_history: Path) -> Path:
     return profiles
 
 
-@pytest.fixture
-def open_app(folder: Path) -> Iterator:
+@contextmanager
+def workbenches() -> Iterator[Callable[[list[str], Path], Terminal]]:
+    """Starts `hookbench ARGS` on terminals, each shown once its first screen is drawn; all quit after."""
     started: list[Terminal] = []
 
-    def start(kind: str) -> Terminal:
-        terminal = Terminal(["--profiles", str(folder), "open", str(folder / f"hostile-{kind}.toml")], ROOT)
+    def start(args: list[str], cwd: Path) -> Terminal:
+        terminal = Terminal(args, cwd)
         started.append(terminal)
         terminal.wait_for(b"ctrl+r sends")  # the first screen
         return terminal
 
-    yield start
-    for terminal in started:
-        terminal.close()
+    try:
+        yield start
+    finally:
+        for terminal in started:
+            terminal.close()
+
+
+@pytest.fixture
+def open_app(folder: Path) -> Iterator[Callable[[str], Terminal]]:
+    with workbenches() as start:
+        yield lambda kind: start(
+            ["--profiles", str(folder), "open", str(folder / f"hostile-{kind}.toml")], ROOT
+        )
 
 
 def send(terminal: Terminal, shown: bytes) -> int:

@@ -26,7 +26,7 @@ HELP = """\
 | **ctrl+t** | focus the response tree |
 | **f1** | this help |
 | **f6** | the response body in your pager (`$PAGER`, default `less`) |
-| **f7** | the request body in your editor (`$VISUAL` / `$EDITOR`, default `vi`); it comes back unsaved |
+| **f7** | the request body in your editor (`$VISUAL` / `$EDITOR`, default `vi`): JSON, XML, text (`body.csv`, `body.ndjson`… by its Content-Type) or a GraphQL query; it comes back unsaved |
 | **f8** | the next environment (none, then `environments/*.toml`); the palette names each; a protected one asks before anything but GET/HEAD |
 | **ctrl+q** | quit (asks first when there are unsaved changes) |
 

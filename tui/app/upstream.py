@@ -47,6 +47,14 @@ Upstream bugs worked around:
    (the in-suite seed 2, once, on a loaded machine; the bench, in a protected environment).
    → `_no_matches_while_open`: that error is dropped once the palette is gone.
    Test: `test_no_matches_shown_after_the_palette_closed`.
+8. `App.suspend` (the context manager that hands the terminal to another program) resumes
+   application mode only when its block ends normally: it has no try/finally. An exception in
+   the block (a `$PAGER` or `$EDITOR` that is missing or fails) leaves the terminal suspended:
+   a blank screen, every key echoed as text, only a kill ends it.
+   → no wrapper: `tui.app.external.in_terminal` raises nothing inside the block (a failure is
+   raised once the app has resumed) and suspends only for a program that exists.
+   Tests: `tests/app/test_external_terminal.py` (the app on a pseudo-terminal: `run_test`
+   cannot suspend).
 """
 
 from __future__ import annotations

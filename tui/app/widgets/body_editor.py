@@ -73,13 +73,16 @@ class BodyEditor(Vertical):
 
     @property
     def text(self) -> str:
-        """The JSON or XML text typed (form fields are not in it)."""
-        return self.query_one("#body-text", TextArea).text
+        """The text typed: a graphql body's query, else the JSON, XML or plain text (not fields)."""
+        return self._text_area().text
 
     def replace_text(self, text: str) -> None:
-        """Put `text` in the editor as an edit (ctrl+z undoes it), e.g. from $EDITOR."""
-        area = self.query_one("#body-text", TextArea)
+        """Put `text` where `text` came from, as an edit (ctrl+z undoes it), e.g. from $EDITOR."""
+        area = self._text_area()
         area.replace(text, (0, 0), area.document.end)
+
+    def _text_area(self) -> TextArea:
+        return self.query_one("#body-query" if self.content_type == "graphql" else "#body-text", TextArea)
 
     def body(self) -> Body:
         """Every part is kept whatever the type, so trying another type loses nothing."""
