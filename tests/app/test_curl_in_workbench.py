@@ -160,3 +160,27 @@ async def test_copy_as_curl_writes_shell_references(make_app, tmp_path: Path, mo
         assert app.clipboard.startswith("curl ")
         assert """-H 'Authorization: Bearer '"$HOOKBENCH_DEMO_TOKEN\"""" in app.clipboard
         assert "demo-token" not in app.clipboard and "demo-token" not in "\n".join(messages(app))
+
+
+async def test_copy_as_curl_writes_literal_auth_credentials_as_shell_references(
+    make_app, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    profile = tmp_path / "literal.toml"
+    profile.write_text(
+        '[request]\nurl = "{{base_url}}/auth/basic"\n'
+        '[request.auth]\ntype = "basic"\nusername = "literal-user"\npassword = "literal-pass-5e1f"\n'
+    )
+    app = make_app(tmp_path, profile)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"copy as curl", "enter")
+        await pilot.pause()
+        assert ' -u "$HOOKBENCH_AUTH_USERNAME":"$HOOKBENCH_AUTH_PASSWORD" ' in app.clipboard
+        shown = "\n".join(messages(app))
+        assert "from $HOOKBENCH_AUTH_USERNAME, $HOOKBENCH_AUTH_PASSWORD: set them first" in shown
+        for secret in ("literal-user", "literal-pass-5e1f"):
+            assert secret not in app.clipboard and secret not in shown
+        await pilot.press("ctrl+p", *"copy as curl with secrets", "enter")
+        await pilot.pause()
+        assert " -u literal-user:literal-pass-5e1f " in app.clipboard
+        assert "literal-pass-5e1f" not in "\n".join(messages(app))

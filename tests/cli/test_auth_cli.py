@@ -248,3 +248,62 @@ def test_replay_uses_env_placeholders_and_takes_masked_literals_from_the_source(
     assert refused.returncode == 2
     assert "auth 'username', auth 'password'" in refused.stderr
     assert f"its source profile {literal} does not exist" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("path", "auth", "secrets", "shell_env"),
+    [
+        (
+            "/auth/api-key",
+            '[request.auth]\ntype = "api_key"\nname = "api_key"\nvalue = "demo-key"\nin = "query"\n',
+            ["demo-key"],
+            {"HOOKBENCH_AUTH_VALUE": "demo-key"},
+        ),
+        (
+            "/auth/basic",
+            f'[request.auth]\ntype = "basic"\nusername = "{DEMO_USERNAME}"\npassword = "{DEMO_PASSWORD}"\n',
+            [DEMO_USERNAME, DEMO_PASSWORD],
+            {"HOOKBENCH_AUTH_USERNAME": DEMO_USERNAME, "HOOKBENCH_AUTH_PASSWORD": DEMO_PASSWORD},
+        ),
+        (
+            "/auth/oauth2",
+            '[request.auth]\ntype = "oauth2"\ntoken_url = "{{base}}/oauth/token"\n'
+            f'client_id = "{DEMO_CLIENT_ID}"\nclient_secret = "{DEMO_CLIENT_SECRET}"\n',
+            [DEMO_CLIENT_ID, DEMO_CLIENT_SECRET],
+            {"HOOKBENCH_AUTH_CLIENT_ID": DEMO_CLIENT_ID, "HOOKBENCH_AUTH_CLIENT_SECRET": DEMO_CLIENT_SECRET},
+        ),
+    ],
+)
+def test_export_curl_writes_literal_auth_secrets_as_shell_references(
+    fresh_sandbox: Sandbox,
+    tmp_path: Path,
+    path: str,
+    auth: str,
+    secrets: list[str],
+    shell_env: dict[str, str],
+) -> None:
+    """Without --reveal no credential is printed, stderr says what to set, and the command
+    works once it is set; with --reveal the values are written."""
+    profile = write_profile(tmp_path, "p", "{{base}}" + path, auth)
+    base = f"--var=base={fresh_sandbox.base_url}"
+    done = hookbench("export", "curl", profile, base)
+    assert done.returncode == 0, done.stderr
+    for secret in secrets:
+        assert secret not in done.stdout and secret not in done.stderr
+    for name in shell_env:
+        assert f'"${name}"' in done.stdout
+        assert f"from ${name}: set it before running it (or export with --reveal)" in done.stderr
+    command = done.stdout.strip() + " -sS -f"
+    no_proxy = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    without = subprocess.run(
+        ["bash", "-c", command], capture_output=True, text=True, timeout=30, env=no_proxy
+    )
+    assert without.returncode != 0  # the references are what carries the credentials …
+    ran = subprocess.run(
+        ["bash", "-c", command], capture_output=True, text=True, timeout=30, env=no_proxy | shell_env
+    )
+    assert ran.returncode == 0, ran.stderr  # … and with them set, the server accepts the request
+    assert '"authenticated"' in ran.stdout
+    revealed = hookbench("export", "curl", profile, base, "--reveal")
+    assert revealed.returncode == 0 and revealed.stderr == ""
+    assert all(secret in revealed.stdout for secret in secrets) and "HOOKBENCH_AUTH" not in revealed.stdout

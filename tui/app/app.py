@@ -156,7 +156,7 @@ class HookbenchApp(App[None]):
         )
         yield SystemCommand(
             "Copy as curl with secrets",
-            "The same, with {{env.*}} values written out",
+            "The same, with {{env.*}} values and auth credentials written out",
             lambda: self.action_copy_curl(reveal=True),
         )
         yield SystemCommand(
@@ -195,13 +195,16 @@ class HookbenchApp(App[None]):
 
     def action_copy_curl(self, reveal: bool = False) -> None:
         try:
-            command = self.workbench.curl_command(reveal=reveal)
-            shown = self.workbench.curl_command(mask_secrets=True)
+            command, _ = self.workbench.curl_command(reveal=reveal)
+            shown, references = self.workbench.curl_command(mask_secrets=True)
         except (HookbenchError, ValueError) as exc:
             self.notify(str(exc), title="Cannot build curl command", severity="error")
             return
         self.copy_to_clipboard(command)
         if not reveal:
+            if references:
+                names = ", ".join(f"${name}" for name in references)
+                shown += f"\n\nIt reads the literal auth credentials from {names}: set them first."
             self.notify(shown, title="Copied as curl", timeout=8)
         else:  # never put credentials on screen
             self.notify(

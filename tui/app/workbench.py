@@ -519,15 +519,16 @@ class Workbench(Screen[None]):
 
         self.app.push_screen(HelpScreen())
 
-    def curl_command(self, *, reveal: bool = False, mask_secrets: bool = False) -> str:
-        """The current request as `hookbench export curl` writes it; raises HookbenchError/ValueError."""
-        from tui.core.curl import export_curl
+    def curl_command(
+        self, *, reveal: bool = False, mask_secrets: bool = False
+    ) -> tuple[str, tuple[str, ...]]:
+        """The current request as `hookbench export curl` writes it, and the shell variables it
+        reads literal auth credentials from (none when revealed); raises HookbenchError/ValueError."""
+        from tui.core.curl import auth_references, export_curl
 
         base_dir = self.profile.path.parent if self.profile else self.folder
-        return export_curl(
-            with_environment(self.collect(), self.environment),
-            self.current_variables(),
-            base_dir=base_dir,
-            reveal=reveal,
-            mask_secrets=mask_secrets,
+        module = with_environment(self.collect(), self.environment)
+        command = export_curl(
+            module, self.current_variables(), base_dir=base_dir, reveal=reveal, mask_secrets=mask_secrets
         )
+        return command, () if reveal else tuple(shell for shell, _ in auth_references(module)[1])

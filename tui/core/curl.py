@@ -1,8 +1,9 @@
 """A module as one curl command line: for a shell, a ticket or a bug report.
 
 `export_curl` renders the module as it would be sent, except that each `{{env.NAME}}` value is
-written as the shell reference `"$NAME"` (unless revealed): the command reproduces the request
-where the same environment is set, and carries no credential itself. `hookbench export curl`
+written as the shell reference `"$NAME"`, and each other auth credential as
+`"$HOOKBENCH_AUTH_KEY"` (unless revealed): the command reproduces the request where the same
+environment is set, and carries no credential itself. `hookbench export curl`
 and the workbench's "Copy as curl" both use it; `tui.core.importers.curl` reads it back.
 """
 
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import parse_qsl, quote_plus, urlencode
 
-from tui.core.auth import RenderedAuth, client_in_body, token_form
+from tui.core.auth import RenderedAuth, client_in_body, is_secret_key, token_form
 from tui.core.connection import proxy_secrets
 from tui.core.errors import TemplateError
 from tui.core.model import SYSTEM_TRUST, Module
@@ -28,6 +29,7 @@ from tui.core.variables import ENV_PREFIX, Variables
 # or query it arrives percent-encoded.
 _REFERENCE = re.compile(r"https(?::|%3A)(?:/|%2F){2}hookbench-env-ref-(\d+)\.invalid")
 _SHELL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ONE_ENV = re.compile(r"\{\{\s*env\.[A-Za-z_][A-Za-z0-9_]*\s*\}\}")
 _TOKEN_FROM_JSON = "python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])'"
 
 
@@ -65,12 +67,35 @@ def export_curl(
     """
     if reveal:
         return to_curl(render_request(module, variables, base_dir=base_dir), mask_secrets=mask_secrets)
+    module, _ = auth_references(module)
     referencing = _Referencing(**{f.name: getattr(variables, f.name) for f in fields(variables)})
     # A stand-in (itself a URL) cannot stand inside the proxy's URL: the proxy is filled on its own.
     proxy = render(module.request.proxy, referencing.lookup, where="proxy").strip()
     module = replace(module, request=replace(module.request, proxy=""))
     rendered = render_request(module, referencing, base_dir=base_dir)
     return to_curl(rendered, references=tuple(referencing.names), mask_secrets=mask_secrets, proxy=proxy)
+
+
+def auth_references(module: Module) -> tuple[Module, tuple[tuple[str, str], ...]]:
+    """`module` with each auth credential not written as one `{{env.NAME}}` (a literal, or text
+    mixing other variables) replaced by `{{env.HOOKBENCH_AUTH_KEY}}`, so an exported command
+    carries no credential; and (shell name, auth key) of each, for saying what to set."""
+    auth = module.request.auth
+    if auth is None:
+        return module, ()
+    names: list[tuple[str, str]] = []
+
+    def referenced(key: str, template: str) -> str:
+        if not template or not is_secret_key(key) or _ONE_ENV.fullmatch(template):
+            return template
+        shell = "HOOKBENCH_AUTH_" + re.sub(r"[^A-Za-z0-9]+", "_", key).upper()
+        names.append((shell, f"request.auth.{key}"))
+        return f"{{{{{ENV_PREFIX}{shell}}}}}"
+
+    values = tuple((name, referenced(name, value)) for name, value in auth.values)
+    params = tuple((name, referenced(f"params.{name}", value)) for name, value in auth.params)
+    request = replace(module.request, auth=replace(auth, values=values, params=params))
+    return replace(module, request=request), tuple(names)
 
 
 def to_curl(
