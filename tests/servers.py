@@ -9,6 +9,7 @@ import json
 import select
 import socket
 import ssl
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -149,6 +150,60 @@ def tls_server(
     server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
     with _serving(server):
         yield f"https://127.0.0.1:{server.server_address[1]}"
+
+
+@contextmanager
+def tls_server_that_resets(files: TlsFiles) -> Iterator[str]:
+    """An https server with CERT_REQUIRED that, when the client's certificate is missing or not
+    trusted, resets the connection instead of sending an alert (as some servers and load
+    balancers do): the client's TLS handshake has completed, its first read fails."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_3  # the client finishes before the server checks
+    files.ca.issue_cert("127.0.0.1").configure_cert(context)
+    files.ca.configure_trust(context)
+    context.verify_mode = ssl.CERT_REQUIRED
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    stop = threading.Event()
+
+    def handle(raw: socket.socket) -> None:
+        incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        tls = context.wrap_bio(incoming, outgoing, server_side=True)
+        raw.settimeout(5)
+        try:
+            while True:
+                try:
+                    tls.do_handshake()
+                    break
+                except ssl.SSLWantReadError:
+                    raw.sendall(outgoing.read())
+                    data = raw.recv(65536)
+                    if not data:
+                        return
+                    incoming.write(data)
+        except ssl.SSLError:  # no or untrusted certificate: the alert is dropped, the socket reset
+            raw.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+        finally:
+            raw.close()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                raw, _ = listener.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=handle, args=(raw,), daemon=True).start()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
 
 
 # --- forward proxy -----------------------------------------------------------------------------

@@ -82,3 +82,28 @@ def test_a_literal_auth_value_with_a_line_break_is_refused_without_showing_it(tm
             "hookbench: error: request.auth.value holds a line break; refusing to send it"
             " (it would forge a header)\n"
         )
+
+
+def test_a_refused_proxy_is_named_in_the_failure_reason(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    profile = tmp_path / "P.toml"
+    profile.write_text('[request]\nurl = "{{u}}"\n')
+    clean = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    for url, proxy in (
+        ("http://api.example.invalid/users", {"HTTP_PROXY": f"http://127.0.0.1:{port}"}),
+        ("https://127.0.0.1:4443/x", {"HTTPS_PROXY": f"http://127.0.0.1:{port}"}),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "tui", "run", str(profile), "--var", f"u={url}", "--no-history"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=clean | proxy,
+            timeout=60,
+        )
+        assert done.returncode == 1, done.stderr
+        assert f"route: FAILURE — connection refused by the proxy 127.0.0.1:{port}" in done.stdout

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import Proxy, TlsFiles, forward_proxy, make_tls_files, tls_server
+from tests.servers import Proxy, TlsFiles, forward_proxy, make_tls_files, tls_server, tls_server_that_resets
 from tui.core.connection import Connection, connection_lines
 from tui.core.errors import SendError, SettingsError
 from tui.core.model import Module, Request
@@ -259,3 +259,62 @@ def test_connections_with_different_settings_get_different_clients() -> None:
     plain = shared.get(Connection())
     assert shared.get(Connection()) is plain
     assert shared.get(replace(Connection(), verify=False)) is not plain
+
+
+# --------------------------------------------------------------------------- reasons a person can act on
+
+
+async def test_a_reset_right_after_the_tls_handshake_hints_at_the_client_certificate(tls: TlsFiles) -> None:
+    with tls_server_that_resets(tls) as url:
+        port = url.rsplit(":", 1)[1]
+        without = await _run(module(f"{url}/who", verify_tls=str(tls.ca_pem)), tls.folder)
+        stranger = await _run(
+            module(f"{url}/who", verify_tls=str(tls.ca_pem), client_cert=str(tls.stranger_cert)), tls.folder
+        )
+    assert without.route == "failure"
+    assert without.reason.startswith(f"connection to 127.0.0.1:{port} ")
+    assert without.reason.endswith(" (the server may require a client certificate: set client_cert)")
+    assert stranger.reason.startswith(f"connection to 127.0.0.1:{port} ")
+    assert stranger.reason.endswith(" (the server may have rejected the client certificate)")
+
+
+async def test_a_reset_before_any_tls_has_no_client_certificate_hint(tmp_path: Path) -> None:
+    import socket
+    import struct
+    import threading
+
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+
+        def reset_one() -> None:
+            raw, _ = listener.accept()
+            raw.recv(1024)
+            raw.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            raw.close()
+
+        thread = threading.Thread(target=reset_one, daemon=True)
+        thread.start()
+        result = await _run(module(f"http://127.0.0.1:{listener.getsockname()[1]}/x"), tmp_path)
+        thread.join(5)
+    assert result.route == "failure" and "client certificate" not in result.reason
+
+
+async def test_a_refused_proxy_is_named_not_the_target(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    proxy = f"http://127.0.0.1:{port}"
+    from_profile = await _run(module("http://api.example.invalid/users", proxy=proxy), tmp_path)
+    assert from_profile.reason == f"connection refused by the proxy 127.0.0.1:{port}"
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", proxy)
+    from_environment = await _run(module("https://127.0.0.1:4443/x"), tmp_path)
+    assert from_environment.reason == f"connection refused by the proxy 127.0.0.1:{port}"
+    monkeypatch.delenv("HTTPS_PROXY")
+    direct = await _run(module(f"http://127.0.0.1:{port}/x"), tmp_path)
+    assert direct.reason == f"connection refused by 127.0.0.1:{port}"  # no proxy: the host itself

@@ -86,13 +86,14 @@ async def send(
 
         auth = build_auth(request.auth, clients.tokens)
     started = time.perf_counter()
+    trace = TimingTrace()
     try:
         async with asyncio.timeout(request.timeout):
-            return await _exchange(client, request, max_body_bytes, started, auth)
+            return await _exchange(client, request, max_body_bytes, started, trace, auth)
     except (TimeoutError, httpx.TimeoutException) as exc:
         raise SendError(f"timeout after {_seconds(request.timeout)}") from exc
     except (httpx.HTTPError, OSError) as exc:  # ssl.SSLError is an OSError
-        raise SendError(_masked(_failure_reason(exc, request), request, auth)) from exc
+        raise SendError(_masked(_failure_reason(exc, request, trace), request, auth)) from exc
     except (httpx.InvalidURL, OverflowError) as exc:  # what rendering's URL check did not catch
         raise SendError(_masked(f"invalid URL {request.url!r}: {exc}", request, auth)) from exc
 
@@ -108,12 +109,22 @@ def _masked(reason: str, request: RenderedRequest, auth: Recording | None) -> st
     return mask_text(reason, secrets) if secrets else reason
 
 
-def _failure_reason(exc: BaseException, request: RenderedRequest) -> str:
+def _failure_reason(exc: BaseException, request: RenderedRequest, trace: TimingTrace) -> str:
     """What went wrong, saying so when it was the OAuth2 token request that failed."""
     url = request.url
     with contextlib.suppress(AttributeError, RuntimeError):  # not every error knows its request
         url = str(exc.request.url)  # type: ignore[attr-defined]
-    reason = describe_transport_error(exc, url)
+    reason = describe_transport_error(exc, url, trace)
+    if (
+        isinstance(exc, (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError))
+        and url.startswith("https:")
+        and trace.tls_ready
+        and not trace.answered
+    ):  # TLS 1.3 servers refuse a client certificate after the handshake, often by a reset
+        if request.connection.client_cert:
+            reason += " (the server may have rejected the client certificate)"
+        else:
+            reason += " (the server may require a client certificate: set client_cert)"
     auth = request.auth
     if auth is not None and auth.type == "oauth2" and url == auth.get("token_url"):
         return f"token request to {url} failed: {reason}"
@@ -133,9 +144,9 @@ async def _exchange(
     request: RenderedRequest,
     cap: int,
     started: float,
+    trace: TimingTrace,
     auth: Recording | None = None,
 ) -> Exchange:
-    trace = TimingTrace()
     headers = list(request.headers)
     content: bytes | AsyncIterator[bytes] | None = request.content
     if request.file is not None:
@@ -200,9 +211,13 @@ def _seconds(value: float) -> str:
     return f"{value:g} s"
 
 
-def describe_transport_error(exc: BaseException, url: str) -> str:
-    """A short, specific reason for a failed exchange: refused, DNS, TLS, dropped, redirects."""
+def describe_transport_error(exc: BaseException, url: str, trace: TimingTrace | None = None) -> str:
+    """A short, specific reason for a failed exchange: refused, DNS, TLS, dropped, redirects.
+
+    `trace` tells which host:port the last connection went to: a proxy's, when it is not the URL's.
+    """
     host = urlsplit(url).netloc or url
+    reached = _proxy(url, trace) or host  # the URL's host, or the proxy in between
     tls = _find_cause(exc, ssl.SSLError)
     if tls is not None:
         return f"TLS error talking to {host}: {_tls_detail(tls)}"
@@ -210,11 +225,11 @@ def describe_transport_error(exc: BaseException, url: str) -> str:
     if isinstance(exc, httpx.TooManyRedirects):
         return "too many redirects"
     if _find_cause(exc, ConnectionRefusedError) is not None:
-        return f"connection refused by {host}"
+        return f"connection refused by {reached}"
     if _find_cause(exc, socket.gaierror) is not None:
         return f"could not resolve host {urlsplit(url).hostname!r}"
     if isinstance(exc, (httpx.ConnectError, OSError)):
-        return f"could not connect to {host}: {text}"
+        return f"could not connect to {reached}: {text}"
     if isinstance(exc, httpx.RemoteProtocolError):
         return f"connection to {host} closed before the response was complete ({text})"
     if isinstance(exc, (httpx.ReadError, httpx.WriteError)):
@@ -226,6 +241,20 @@ def describe_transport_error(exc: BaseException, url: str) -> str:
     if isinstance(exc, httpx.DecodingError):
         return f"response body could not be decoded: {text}"
     return f"{type(exc).__name__}: {text}"
+
+
+def _proxy(url: str, trace: TimingTrace | None) -> str | None:
+    """`the proxy HOST:PORT` when the last connection went elsewhere than `url`'s host and port."""
+    if trace is None or trace.peer is None:
+        return None
+    try:
+        parsed = httpx.URL(url)
+        target = (
+            f"{parsed.raw_host.decode('ascii')}:{parsed.port or (443 if parsed.scheme == 'https' else 80)}"
+        )
+    except (httpx.InvalidURL, UnicodeError):
+        return None
+    return None if trace.peer == target else f"the proxy {trace.peer}"
 
 
 def _tls_detail(error: BaseException) -> str:

@@ -47,10 +47,21 @@ class TimingTrace:
         self._started: dict[str, float] = {}
         self._spent: dict[str, float] = {}
         self._tunnel = False
+        self.peer: str | None = None
+        """`host:port` of the last TCP connection opened (a proxy's, when one is used): failure reasons name it."""
+        self.tls_ready = False
+        """Whether the TLS handshake of that connection completed (a reset after it: a client certificate?)."""
+        self.answered = False
+        """Whether response headers arrived on that connection."""
 
     async def __call__(self, event: str, info: dict[str, Any]) -> None:
         now = time.perf_counter()
         step, _, state = event.partition(".")[2].rpartition(".")
+        if step == "connect_tcp" and state == "started":
+            self.peer, self.tls_ready, self.answered = f"{info.get('host')}:{info.get('port')}", False, False
+        elif state == "complete" and step in ("start_tls", "receive_response_headers"):
+            self.tls_ready |= step == "start_tls"
+            self.answered |= step == "receive_response_headers"
         if state == "started" and step == "send_request_headers" and _opens_tunnel(info):
             self._tunnel = True  # the CONNECT exchange with the proxy, until its reply is in
             self._started["connect"] = now
