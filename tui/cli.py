@@ -19,7 +19,7 @@ from types import ModuleType
 from tui.commands import app, check, diff, export, flow, history, import_, paths, run, sandbox
 from tui.commands.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_SUCCESS
 from tui.core.errors import HookbenchError
-from tui.core.safe_text import safe_text
+from tui.core.safe_text import safe_message
 
 COMMANDS: dict[str, ModuleType] = {
     "run": run,
@@ -75,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except HookbenchError as exc:
-        print(f"hookbench: error: {safe_text(str(exc))}", file=sys.stderr)
+        print(f"hookbench: error: {safe_message(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
         sys.stderr.close()  # `hookbench paths big.json | head` is not an error

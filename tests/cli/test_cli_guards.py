@@ -107,3 +107,13 @@ def test_a_refused_proxy_is_named_in_the_failure_reason(tmp_path: Path) -> None:
         )
         assert done.returncode == 1, done.stderr
         assert f"route: FAILURE — connection refused by the proxy 127.0.0.1:{port}" in done.stdout
+
+
+def test_an_error_line_writes_control_characters_as_the_screen_does(tmp_path: Path) -> None:
+    profile = tmp_path / "P.toml"
+    profile.write_text('[request]\nurl = "{{u}}"\n')
+    done = hookbench("run", str(profile), "--dry-run", "--var", "u=http://a b.test/\x1b]0;T\x07")
+    assert done.returncode == 2
+    assert done.stderr == (
+        "hookbench: error: url 'http://a b.test/\\u001b]0;T\\u0007': 'a b.test' is not a valid host name\n"
+    )

@@ -23,6 +23,8 @@ pytestmark = pytest.mark.usefixtures("isolated_history")
 ROOT = Path(__file__).resolve().parents[2]
 CONTROLS = ["\n", "\r", "\t", "\x00", "\x1b"]
 IDS = ["newline", "return", "tab", "nul", "escape"]
+# How an error line writes each: the usual short escapes, else `\u001b` (as the screen does).
+SHOWN = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x00": "\\u0000", "\x1b": "\\u001b"}
 RAW_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 
 
@@ -88,7 +90,7 @@ def test_a_profile_name_with_a_control_character_is_refused(
     text, key, line = PROFILE_PLACES[place]
     profile = tmp_path / "odd.toml"
     profile.write_text(text.format(c=toml_escaped(control)), encoding="utf-8")
-    shown = repr(control)[1:-1]
+    shown = SHOWN[control]
     code, err = run(capsys, "run", profile)
     assert code == 2
     assert err.startswith(f"hookbench: error: {profile}: {key.format(shown=shown)}: ")
@@ -135,7 +137,7 @@ def test_a_vars_file_key_with_a_control_character_is_refused(
     profile = tmp_path / "p.toml"
     profile.write_text('[request]\nurl = "http://127.0.0.1:9/{{good}}"\n')
     code, err = run(capsys, "run", profile, "--dry-run", "--vars-file", vars_file)
-    shown = repr(control)[1:-1]
+    shown = SHOWN[control]
     assert code == 2
     assert err.startswith(f"hookbench: error: --vars-file {vars_file}: source.em{shown}ail: ")
     assert "holds a control character" in err and err.endswith("(line 4)\n")

@@ -78,3 +78,11 @@ def test_no_control_character_survives(text: str, single_line: bool) -> None:
     assert "".join(piece for piece, _ in safe_spans(text, single_line=single_line)) == shown
     if not any(is_control(c) for c in text):
         assert shown == text
+
+
+def test_safe_message_writes_repr_escapes_in_the_same_notation() -> None:
+    from tui.core.safe_text import safe_message
+
+    quoted = repr("a\x1b]0;T\x07 c\x9b d\\x1b e\n")  # a literal backslash-x1b stays text
+    assert safe_message(f"url {quoted} is bad") == "url 'a\\u001b]0;T\\u0007 c\\u009b d\\\\x1b e\\n' is bad"
+    assert safe_message("raw \x1b[2J here") == "raw \\u001b[2J here"

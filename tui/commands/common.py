@@ -86,10 +86,10 @@ def confirm_protected(
 
 def warn(messages: Iterable[str]) -> None:
     """`hookbench: warning: …` on stderr, one line each."""
-    from tui.core.safe_text import safe_text
+    from tui.core.safe_text import safe_message
 
     for message in messages:
-        print(f"hookbench: warning: {safe_text(message, single_line=True)}", file=sys.stderr)
+        print(f"hookbench: warning: {safe_message(message, single_line=True)}", file=sys.stderr)
 
 
 def port(text: str) -> int:

@@ -26,7 +26,7 @@ import re
 from functools import lru_cache
 from typing import Any, Final
 
-__all__ = ["CONTROL_CHARACTERS", "escape_control", "safe_json", "safe_spans", "safe_text"]
+__all__ = ["CONTROL_CHARACTERS", "escape_control", "safe_json", "safe_message", "safe_spans", "safe_text"]
 
 CONTROL_CHARACTERS: Final = "\x00-\x1f\x7f-\x9f"
 """A regex character-class body: C0, DEL and C1 (what dot paths always escape)."""
@@ -59,6 +59,20 @@ def safe_text(text: str, *, single_line: bool = False) -> str:
     if pattern.search(text) is None:
         return text
     return pattern.sub(_escape, text)
+
+
+# `\x1b` as Python's repr() writes it (an even run of backslashes before it is text, not an escape).
+_REPR_ESCAPE: Final = re.compile(r"(?<!\\)((?:\\\\)*)\\x([0-9a-f]{2})")
+
+
+def safe_message(text: str, *, single_line: bool = False) -> str:
+    """An error or warning message made safe, its quoted values in the same notation.
+
+    Messages quote values with repr(), which writes a control character as `\\x1b`; the rest
+    of hookbench (the screen, `--json`, dot paths, the README) writes `\\u001b`.
+    """
+    unified = _REPR_ESCAPE.sub(lambda match: f"{match.group(1)}\\u00{match.group(2)}", text)
+    return safe_text(unified, single_line=single_line)
 
 
 def safe_json(value: Any, *, indent: int | None = None) -> str:

@@ -10,6 +10,7 @@ from tui.core.exchange import Exchange, human_size
 from tui.core.progress import Progress
 from tui.core.render import RenderedRequest
 from tui.core.run import RunResult, status_text
+from tui.core.safe_text import safe_message
 from tui.core.secrets import mask_text
 
 
@@ -81,5 +82,6 @@ class StatusLine(Static):
 
     def show_error(self, message: str) -> None:
         """One line here; the whole message (it may not fit) in a notification too."""
+        message = safe_message(message)  # repr()'s `\x1b` in our `\u001b` notation
         self._show(safe(f"Not sent: {message}", "bold red"))
         self.notify(message, title="Not sent", severity="error", timeout=10)
