@@ -50,6 +50,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         default=None,
         help="profiles folder for the workbench (default ./profiles)",
     )
+    parser.add_argument(
+        "--env",
+        metavar="NAME",
+        help="environment for the workbench: environments/NAME.toml in the profiles folder"
+        " (default $HOOKBENCH_ENV)",
+    )
     parser.set_defaults(handler=app.run)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules = [COMMANDS[command]] if command in COMMANDS else COMMANDS.values()

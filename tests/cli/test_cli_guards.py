@@ -117,3 +117,47 @@ def test_an_error_line_writes_control_characters_as_the_screen_does(tmp_path: Pa
     assert done.stderr == (
         "hookbench: error: url 'http://a b.test/\\u001b]0;T\\u0007': 'a b.test' is not a valid host name\n"
     )
+
+
+def test_bare_hookbench_takes_env(tmp_path: Path) -> None:
+    """`hookbench --env NAME` as `open --env NAME`: an unknown one is a one-line error before the
+    screen; a known one is active in the workbench (a real process on a pseudo-terminal)."""
+    import pty
+    import select
+    import time
+
+    (tmp_path / "environments").mkdir()
+    (tmp_path / "environments" / "stagingzz.toml").write_text(
+        '[variables]\nbase_url = "http://127.0.0.1:9"\n'
+    )
+    done = hookbench("--profiles", str(tmp_path), "--env", "nosuch")
+    assert done.returncode == 2
+    assert done.stderr.startswith("hookbench: error: environment 'nosuch': no such file")
+    assert "available: stagingzz" in done.stderr
+
+    main, child = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui", "--profiles", str(tmp_path), "--env", "stagingzz"],
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        cwd=ROOT,
+        env=env,
+        close_fds=True,
+    )
+    os.close(child)
+    screen = b""
+    try:
+        deadline = time.monotonic() + 60
+        while b"stagingzz" not in screen and time.monotonic() < deadline:
+            if select.select([main], [], [], 0.5)[0]:
+                try:
+                    screen += os.read(main, 65536)
+                except OSError:
+                    break
+        assert b"stagingzz" in screen  # the header names the active environment
+    finally:
+        process.kill()
+        process.wait(10)
+        os.close(main)
