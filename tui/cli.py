@@ -68,9 +68,9 @@ def _command_in(argv: Sequence[str]) -> str | None:
     """The subcommand `argv` names, when it is plainly one (else None: build them all)."""
     words = iter(argv)
     for word in words:
-        if word == "--profiles":
+        if word in ("--profiles", "--env"):
             next(words, None)
-        elif not word.startswith("--profiles="):
+        elif not word.startswith(("--profiles=", "--env=")):
             return word if word in COMMANDS else None
     return None
 
