@@ -112,14 +112,18 @@ def _masked(reason: str, request: RenderedRequest, auth: Recording | None) -> st
 def _failure_reason(exc: BaseException, request: RenderedRequest, trace: TimingTrace) -> str:
     """What went wrong, saying so when it was the OAuth2 token request that failed."""
     url = request.url
+    traced: TimingTrace | None = trace
     with contextlib.suppress(AttributeError, RuntimeError):  # not every error knows its request
         url = str(exc.request.url)  # type: ignore[attr-defined]
-    reason = describe_transport_error(exc, url, trace)
+        if exc.request.extensions.get("trace") is not trace:  # type: ignore[attr-defined]
+            traced = None  # an OAuth2 token request: the trace saw another connection
+    reason = describe_transport_error(exc, url, traced)
     if (
         isinstance(exc, (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError))
         and url.startswith("https:")
-        and trace.tls_ready
-        and not trace.answered
+        and traced is not None
+        and traced.tls_ready
+        and not traced.answered
     ):  # TLS 1.3 servers refuse a client certificate after the handshake, often by a reset
         if request.connection.client_cert:
             reason += " (the server may have rejected the client certificate)"
