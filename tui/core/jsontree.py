@@ -136,6 +136,8 @@ class _Walker:
             return result, index + 1
         run = _FIRST_RUN
         while True:
+            if text[index : index + 1] == "]":  # after a comma: json words that per version
+                self.fail(start)  # (3.13: "Illegal trailing comma before end of array")
             batch, index, run = self.siblings("[", index, run, _CLOSES.get(text[index : index + 1], ""))
             if batch is not None:
                 result.extend(batch)
@@ -149,8 +151,6 @@ class _Walker:
             if char != ",":
                 self.fail(start)
             index = _ws(text, index + 1)
-            if text[index : index + 1] == "]":
-                self.fail(start)  # a trailing comma: json words it per version (3.13 names it)
 
     def siblings(self, opener: str, index: int, run: int, ends: str) -> tuple[Any, int, int]:
         """(a run of siblings from `index` as one container, or None; where to go on; the
