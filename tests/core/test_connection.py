@@ -192,6 +192,32 @@ async def test_a_file_that_is_no_ca_bundle_is_a_one_line_reason(tmp_path: Path, 
     )
 
 
+async def test_ssl_cert_file_is_the_default_trust_also_through_a_tunnel(
+    tls: TlsFiles, plain_tls_url: str, proxy: Proxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default trust is httpx's own (SSL_CERT_FILE honoured), though built at the first handshake."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls.ca_pem))
+    direct = await _run(module(f"{plain_tls_url}/who"), tls.folder)
+    tunnelled = await _run(module(f"{plain_tls_url}/who", proxy=proxy.url), tls.folder)
+    assert (direct.status, tunnelled.status) == (200, 200)
+    assert proxy.seen == [f"CONNECT {plain_tls_url.removeprefix('https://')}"]
+
+
+async def test_an_unreadable_ssl_cert_file_fails_https_only(
+    sandbox: Sandbox, plain_tls_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Plain HTTP never reads the CA list; a TLS exchange that cannot gets a one-line reason."""
+    missing = tmp_path / "gone.pem"
+    monkeypatch.setenv("SSL_CERT_FILE", str(missing))
+    plain = await _run(module(f"{sandbox.base_url}/users"), tmp_path)
+    secure = await _run(module(f"{plain_tls_url}/who"), tmp_path)
+    assert (plain.route, plain.status) == ("success", 200)
+    assert (secure.route, secure.reason) == (
+        "failure",
+        f"SSL_CERT_FILE: {missing} is not a usable CA bundle (No such file or directory)",
+    )
+
+
 def test_dry_run_lines_name_trust_and_client_certificate(tls: TlsFiles) -> None:
     request = rendered(
         "https://api.example.test/", tls.folder, verify_tls="system", client_cert="client-cert.pem"

@@ -123,10 +123,13 @@ def connection_lines(url: str, connection: Connection, secrets: set[str] | froze
 def ssl_context(connection: Connection) -> ssl.SSLContext | bool:
     """The `verify` argument for httpx; SendError with a one-line reason when it cannot be built.
 
-    Plain `True`/`False` are passed through so httpx builds its usual context.
+    The default trust is httpx's own context, built at the first TLS handshake (DeferredTrust);
+    `False` is passed through (httpx's no-check context costs nothing).
     """
     if connection.verify is True and not connection.client_cert:
-        return True
+        from tui.core.trust import DeferredTrust
+
+        return DeferredTrust()
     if connection.verify is False and not connection.client_cert:
         return False
     import ssl
