@@ -13,28 +13,28 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from importlib import import_module
 from pathlib import Path
-from types import ModuleType
 
-from tui.commands import app, check, diff, export, flow, history, import_, paths, run, sandbox
+from tui.commands import app
 from tui.commands.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_SUCCESS
 from tui.core.errors import HookbenchError
 from tui.core.safe_text import safe_message
 
-COMMANDS: dict[str, ModuleType] = {
-    "run": run,
-    "paths": paths,
-    "sandbox": sandbox,
-    "demo": app,
-    "open": app,
-    "flow": flow,
-    "history": history,
-    "diff": diff,
-    "check": check,
-    "import": import_,
-    "export": export,
+COMMANDS: dict[str, str] = {
+    "run": "run",
+    "paths": "paths",
+    "sandbox": "sandbox",
+    "demo": "app",
+    "open": "app",
+    "flow": "flow",
+    "history": "history",
+    "diff": "diff",
+    "check": "check",
+    "import": "import_",
+    "export": "export",
 }
-"""Each subcommand's module, in the order `--help` lists them."""
+"""Each subcommand's module in `tui.commands`, in the order `--help` lists them."""
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -59,8 +59,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser.set_defaults(handler=app.run)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules = [COMMANDS[command]] if command in COMMANDS else COMMANDS.values()
-    for module in dict.fromkeys(modules):
-        module.register(commands)
+    for module in dict.fromkeys(modules):  # only the named command's module is imported
+        import_module(f"tui.commands.{module}").register(commands)
     return parser
 
 

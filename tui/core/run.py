@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from tui.core.errors import PathError, SendError
 from tui.core.exchange import DEFAULT_MAX_BODY, Exchange
 from tui.core.model import Module, SetVariable
-from tui.core.paths import resolve
 from tui.core.progress import Progress
 from tui.core.render import RenderedRequest, render_request
 from tui.core.responses import BIG, EMPTY, DecodedBody, decode_body
@@ -99,6 +98,10 @@ def status_text(status: int, phrase: str = "") -> str:
 
 def map_rows(rows: tuple[SetVariable, ...], body: DecodedBody | None) -> tuple[RowValue, ...]:
     """Resolve each row's dot path against the parsed body."""
+    if not rows:
+        return ()
+    from tui.core.paths import resolve  # a module without Set Variables rows never needs it
+
     results = []
     for row in rows:
         if body is None or not body.parsed:
