@@ -1,5 +1,5 @@
 """`python -m tui` is the same as the `hookbench` console script."""
 
-from tui.cli import main
+from tui.cli import console
 
-raise SystemExit(main())
+console()
