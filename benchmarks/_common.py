@@ -55,6 +55,32 @@ def time_pair(first: list[str], second: list[str], *, runs: int = 11) -> tuple[f
     return statistics.median(samples[0]), statistics.median(samples[1])
 
 
+def alternate_cpu_wall(
+    argvs: list[list[str]], *, runs: int, env: dict[str, str] | None = None
+) -> list[tuple[list[float], list[float]]]:
+    """(CPU seconds, wall seconds) of each command over `runs` rounds, run alternately so that
+    the machine's drifting load falls on all alike. CPU is the child's user + system time, which
+    other processes on a shared machine disturb less than wall time. One untimed run of each
+    first writes the bytecode caches."""
+    env = env or bytecode_env()
+
+    def one(argv: list[str]) -> tuple[float, float]:
+        started = time.perf_counter()
+        child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        _, _, usage = os.wait4(child.pid, 0)
+        return usage.ru_utime + usage.ru_stime, time.perf_counter() - started
+
+    for argv in argvs:
+        one(argv)
+    samples: list[tuple[list[float], list[float]]] = [([], []) for _ in argvs]
+    for _ in range(runs):
+        for argv, (cpu, wall) in zip(argvs, samples):
+            spent, elapsed = one(argv)
+            cpu.append(spent)
+            wall.append(elapsed)
+    return samples
+
+
 def make_records_json(path: Path, records: int, *, indent: bool = False) -> int:
     """A JSON document of `records` subscriber-like records; returns its size in bytes."""
     rng = random.Random(7)
