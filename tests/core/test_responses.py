@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import time
 from pathlib import Path
 
@@ -74,6 +75,35 @@ def test_xml_declared_encoding_is_honoured_without_a_charset() -> None:
     body = '<?xml version="1.0" encoding="ISO-8859-1"?>\n<a>naïve</a>'.encode("latin-1")
     decoded = decode_body(body, "application/xml")
     assert decoded.parsed and decoded.data == {"a": "naïve"}
+
+
+def test_utf8_xml_is_read_from_the_body_and_keeps_its_text() -> None:
+    body = '  <?xml version="1.0" encoding="UTF-8"?>\n<a b="ü">naïve €</a>'.encode()
+    decoded = decode_body(body, "application/xml")
+    assert (decoded.data, decoded.text, decoded.error) == (
+        {"a": {"@b": "ü", "#text": "naïve €"}},
+        body.decode(),
+        None,
+    )
+    with_bom = decode_body(codecs.BOM_UTF8 + body.lstrip(), "text/xml")
+    assert with_bom.data == decoded.data
+
+
+def test_xml_whose_declared_encoding_is_wrong_is_read_with_replacements() -> None:
+    decoded = decode_body('<?xml version="1.0" encoding="UTF-8"?><a>café</a>'.encode("latin-1"), "text/xml")
+    assert (decoded.parsed, decoded.data) == (True, {"a": "caf\ufffd"})
+    named = decode_body(b'<?xml version="1.0" encoding="nonsense"?><a>x</a>', "text/xml")
+    assert named.data == {"a": "x"}
+
+
+def test_a_charset_that_is_no_text_encoding_is_unknown() -> None:
+    for content_type in ("text/xml; charset=rot13", "application/json; charset=base64"):
+        body = b"<a>1</a>" if "xml" in content_type else b"[1]"
+        decoded = decode_body(body, content_type)
+        assert decoded.parsed
+        assert decoded.error == f"unknown charset {content_type.split('=')[1]!r}; read as UTF-8"
+    declared = decode_body(b'<?xml version="1.0" encoding="rot13"?><a>1</a>', "text/xml")
+    assert (declared.data, declared.error) == ({"a": "1"}, None)
 
 
 def test_binary_bodies_are_not_decoded() -> None:

@@ -88,13 +88,22 @@ def _reference_xml(text: str) -> Any:
     return xmltodict.parse(text, disable_entities=True)
 
 
+DECLARATIONS = st.sampled_from(
+    ["", '<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-8"?>\n', "\ufeff<?xml version='1.0'?>"]
+)
+
+
 @SETTINGS
-@given(xml_documents(), st.sampled_from([1 << 20, 1, 7, 64]))
-def test_xml_tree_and_paths_equal_xmltodict(document: str, slice_size: int) -> None:
+@given(xml_documents(), st.sampled_from([1 << 20, 1, 7, 64]), DECLARATIONS, st.booleans())
+def test_xml_tree_and_paths_equal_xmltodict(
+    document: str, slice_size: int, declaration: str, as_bytes: bool
+) -> None:
+    """Text or the UTF-8 bytes themselves, sliced anywhere (inside a character too)."""
+    document = declaration + document
     original = xmltree._SLICE
     xmltree._SLICE = slice_size
     try:
-        fast = parse_xml_tree(document, progress=Progress())
+        fast = parse_xml_tree(document.encode() if as_bytes else document, progress=Progress())
     finally:
         xmltree._SLICE = original
     expected = _reference_xml(document)

@@ -19,7 +19,11 @@ def parse_document(raw: bytes, name: str) -> Any:
     if not start:
         raise HookbenchError(f"{name}: empty document")
     with gc_paused():
-        data, error = parse_xml(text) if start == "<" else parse_json(text)
+        if start == "<":
+            del text  # valid UTF-8, so expat reads the bytes themselves
+            data, error = parse_xml(raw)
+        else:
+            data, error = parse_json(text)
     if error:
         raise HookbenchError(f"{name}: {error}")
     return data

@@ -105,7 +105,7 @@ def decode_body(
             truncated=truncated,
             error=f"binary body ({media or 'unknown type'}, {size} bytes)",
         )
-    text, charset_error = _text(body, charset, kind)
+    text, charset_error, utf8 = _text(body, charset, kind)
     if kind == TEXT:
         return DecodedBody(TEXT, text=text, size=size, truncated=truncated, error=charset_error)
     if truncated:
@@ -117,42 +117,65 @@ def decode_body(
             error=f"body truncated at {size} bytes; not parsed as {kind.upper()}",
         )
     with gc_paused(freeze=True) if len(text) >= BIG else contextlib.nullcontext():
-        data, error = parse_json(text, progress) if kind == JSON else parse_xml(text, progress)
+        if kind == JSON:
+            data, error = parse_json(text, progress)
+        else:  # expat reads the body itself when it is the UTF-8 of the text
+            data, error = parse_xml(body if utf8 else text, progress)
     return DecodedBody(
         kind, text=text, data=data, error=error or charset_error, parsed=error is None, size=size
     )
 
 
-def _text(body: bytes, charset: str | None, kind: str) -> tuple[str, str | None]:
+def _text(body: bytes, charset: str | None, kind: str) -> tuple[str, str | None, bool]:
+    """(text, what went wrong decoding it, whether `body` is exactly the text's UTF-8)."""
     if charset:
-        try:
-            codecs.lookup(charset)
-        except LookupError:
-            return body.decode("utf-8", errors="replace"), f"unknown charset {charset!r}; read as UTF-8"
+        codec = _codec(charset)
+        if codec is None:
+            return (
+                body.decode("utf-8", errors="replace"),
+                f"unknown charset {charset!r}; read as UTF-8",
+                False,
+            )
     elif kind == JSON and body[:3] == codecs.BOM_UTF8:
-        charset = "utf-8-sig"
-    elif kind == XML:
-        return _xml_text(body), None
+        codec = "utf-8-sig"
+    elif kind == XML:  # XML declares its own encoding; a wrong one is read with replacements
+        codec = _codec(_declared_encoding(body)) or "utf-8"
+        try:
+            return body.decode(codec), None, codec == "utf-8"
+        except UnicodeDecodeError:
+            return body.decode(codec, errors="replace"), None, False
+    else:
+        codec = "utf-8"
     try:
-        return body.decode(charset or "utf-8"), None
+        return body.decode(codec), None, codec == "utf-8"
     except UnicodeDecodeError as exc:
-        return body.decode(
-            charset or "utf-8", errors="replace"
-        ), f"body is not valid {charset or 'UTF-8'} at byte {exc.start}; shown with replacements"
+        return (
+            body.decode(codec, errors="replace"),
+            f"body is not valid {charset or 'UTF-8'} at byte {exc.start}; shown with replacements",
+            False,
+        )
 
 
-def _xml_text(body: bytes) -> str:
-    """XML declares its own encoding; fall back to UTF-8 with replacements."""
+def _codec(name: str) -> str | None:
+    """The text codec `name` stands for (`UTF8` → `utf-8`); None for no codec or one that
+    does not decode bytes to text (`rot13`, `base64`)."""
+    try:
+        b"\0".decode(name)  # an empty input would not look the codec up
+    except UnicodeError:
+        pass  # a text codec, in which a lone NUL is not text (UTF-16)
+    except LookupError:
+        return None
+    return codecs.lookup(name).name
+
+
+def _declared_encoding(body: bytes) -> str:
+    """The encoding an XML declaration names, as written ("" when there is none)."""
     head = body[:200].decode("ascii", errors="ignore")
     marker = head.find("encoding=")
-    if marker >= 0:
-        quote = head[marker + 9 : marker + 10]
-        name = head[marker + 10 :].split(quote)[0]
-        try:
-            return body.decode(name, errors="replace")
-        except LookupError:
-            pass
-    return body.decode("utf-8", errors="replace")
+    if marker < 0:
+        return ""
+    quote = head[marker + 9 : marker + 10]
+    return head[marker + 10 :].split(quote)[0]
 
 
 def parse_json(text: str, progress: Progress | None = None) -> tuple[Any, str | None]:
@@ -167,15 +190,11 @@ def parse_json(text: str, progress: Progress | None = None) -> tuple[Any, str | 
         return None, f"body is not JSON we can read: {exc}"
 
 
-def parse_xml(text: str, progress: Progress | None = None) -> tuple[Any, str | None]:
-    """(data, None) or (None, reason), as xmltodict reads it. Entities are refused, so an XML
-    bomb cannot expand."""
-    if text.lstrip().startswith("<?xml"):
-        text = text.lstrip()
-        end = text.find("?>")
-        text = text[end + 2 :] if end >= 0 else text  # the declaration's encoding is already applied
+def parse_xml(source: bytes | str, progress: Progress | None = None) -> tuple[Any, str | None]:
+    """(data, None) or (None, reason), as xmltodict reads it; `source` is UTF-8 bytes or text.
+    Entities are refused, so an XML bomb cannot expand."""
     try:
-        return parse_xml_tree(text, progress=progress), None
+        return parse_xml_tree(source, progress=progress), None
     except ExpatError as exc:
         return None, f"body is not XML: {exc}"
     except EntitiesRefused:

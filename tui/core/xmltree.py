@@ -12,13 +12,15 @@ which can cancel it; the callbacks are Python, so a UI thread gets the GIL meanw
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable
 from typing import Any
 from xml.parsers import expat
 
 from tui.core.progress import Progress
 
-_SLICE = 1 << 20  # characters fed to expat per call: ~10 ms of parsing
+_SLICE = 1 << 20  # bytes fed to expat per call: Progress hears of it (and can cancel) this often
+_HEAD = 4096  # bytes searched for an XML declaration
 
 MAX_DEPTH = 1000
 """Deeper documents are refused, as json.loads refuses deeper JSON: every consumer of the tree
@@ -43,15 +45,19 @@ class EntitiesRefused(ValueError):
         super().__init__("entities are disabled")
 
 
-def parse_xml_tree(text: str, *, progress: Progress | None = None) -> Any:
-    """The xmltodict tree of `text`; raises expat.ExpatError, EntitiesRefused, TooBig or
-    Cancelled."""
+def parse_xml_tree(source: bytes | str, *, progress: Progress | None = None) -> Any:
+    """The xmltodict tree of `source`: UTF-8 bytes (whatever encoding the document
+    declares) or text; raises expat.ExpatError, EntitiesRefused, TooBig or Cancelled.
+
+    Bytes are fed as they are (no copy): a response body that is UTF-8 needs no round trip
+    through str. A leading XML declaration is skipped, blanks before it allowed."""
+    data = memoryview(source.encode("utf-8") if isinstance(source, str) else source)
+    data = data[_prolog_end(data) :]
     parser = expat.ParserCreate("utf-8")
     parser.buffer_text = True
     parser.buffer_size = 1 << 16
     parser.EntityDeclHandler = _refuse_entities
     result = _attach_builder(parser)
-    data = text.encode("utf-8")
     total = len(data)
     for start in range(0, total, _SLICE):
         parser.Parse(data[start : start + _SLICE], False)
@@ -66,6 +72,20 @@ def parse_xml_tree(text: str, *, progress: Progress | None = None) -> Any:
     return result()
 
 
+def _prolog_end(data: memoryview) -> int:
+    """Where the document proper starts: after a UTF-8 byte order mark and an XML
+    declaration (with the blanks before it); 0 when there is no declaration."""
+    head = bytes(data[:_HEAD])
+    skipped = 3 if head.startswith(codecs.BOM_UTF8) else 0
+    rest = head[skipped:].lstrip()
+    if not rest.startswith(b"<?xml"):
+        return 0
+    end = rest.find(b"?>")
+    if end < 0:
+        return 0
+    return len(head) - len(rest) + end + 2
+
+
 def _refuse_entities(*_args: Any) -> None:
     raise EntitiesRefused
 
@@ -73,49 +93,51 @@ def _refuse_entities(*_args: Any) -> None:
 def _attach_builder(parser: Any) -> Callable[[], Any]:
     """Set the parser's handlers; the returned function gives the tree once parsed.
 
-    State lives in closure cells, not attributes: these run once per element and per text
-    chunk, and cell access is the cheapest Python has. `item` is the open element's dict
-    (None until it has attributes or children), `data` its text: None, one chunk, or a list.
+    Text goes straight into `texts` (list.append is C: no Python frame per chunk); an open
+    element's text is what was appended since its start (`mark`) and is not a child's, which
+    its end already took. `item` is the open element's dict (None until it has attributes or
+    children). State lives in closure cells, the cheapest access Python has: these run once
+    per element. Attribute keys `@name` are made once per name and shared.
     """
-    stack: list[tuple[Any, Any]] = []
+    stack: list[tuple[Any, int]] = []
     push = stack.append
     pop = stack.pop
+    texts: list[str] = []
+    keys: dict[str, str] = {}
     item: Any = None
-    data: Any = None
+    mark = 0
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal item, data
-        push((item, data))
+        nonlocal item, mark
+        push((item, mark))
+        mark = len(texts)
         if len(stack) > MAX_DEPTH:
             raise TooBig(f"nested more than {MAX_DEPTH} levels deep")
-        if attrs and len(attrs) > MAX_ATTRIBUTES:
-            raise TooBig(f"<{name}> has {len(attrs):,} attributes (at most {MAX_ATTRIBUTES:,} are read)")
-        item = {"@" + key: value for key, value in attrs.items()} if attrs else None
-        data = None
-
-    def characters(chunk: str) -> None:
-        nonlocal data
-        if data is None:
-            data = chunk
-        elif type(data) is list:
-            data.append(chunk)
+        if attrs:
+            if len(attrs) > MAX_ATTRIBUTES:
+                raise TooBig(f"<{name}> has {len(attrs):,} attributes (at most {MAX_ATTRIBUTES:,} are read)")
+            item = {}
+            for key in attrs:
+                item[keys.get(key) or keys.setdefault(key, "@" + key)] = attrs[key]
         else:
-            data = [data, chunk]
+            item = None
 
     def end(name: str) -> None:
-        nonlocal item, data
-        if data is None:
+        nonlocal item, mark
+        count = len(texts) - mark
+        if not count:
             text = None
-        elif type(data) is str:
-            text = data.strip() or None
+        elif count == 1:
+            text = texts.pop().strip() or None
         else:
-            text = "".join(data).strip() or None
+            text = "".join(texts[mark:]).strip() or None
+            del texts[mark:]
         value = item
         if value is None:
             value = text
         elif text:
             value["#text"] = text
-        item, data = pop()
+        item, mark = pop()
         if item is None:
             item = {name: value}
         elif name in item:
@@ -129,5 +151,5 @@ def _attach_builder(parser: Any) -> Callable[[], Any]:
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
-    parser.CharacterDataHandler = characters
+    parser.CharacterDataHandler = texts.append
     return lambda: item
