@@ -74,7 +74,7 @@ async def test_a_big_response_reaches_the_tree(make_app, tmp_path: Path) -> None
 
 
 def test_a_huge_string_leaf_is_labelled_from_its_start() -> None:
-    from tui.app.widgets.response_tree import _label
+    from tui.app.widgets.tree_nodes import node_label
 
-    label = _label("blob", "x" * 50_000_000).plain
+    label = node_label("blob", "x" * 50_000_000).plain
     assert label.startswith('blob: "xxx') and label.endswith("…") and len(label) < 80

@@ -74,7 +74,7 @@ async def _send(
             screen.clients(),
             base_dir=profile_path.parent if profile_path else screen.folder,
             on_rendered=status.show_sending,
-            on_decoding=status.show_decoding,
+            on_decoding=screen.viewer.show_decoding,
         )
     except HookbenchError as exc:
         status.show_error(str(exc))

@@ -9,13 +9,20 @@ A tree the app keeps (a 48 MB response: millions of objects) is also frozen (`gc
 when built: otherwise each later full collection walks all of it in one stretch that holds
 the GIL (~1 s), a frozen screen. Reference counting still frees it when the response goes;
 only garbage cycles among the objects alive at that moment are left for good.
+
+Freeing such a tree is as long a stretch as building it: `dismantle` and `release_later`
+free it a batch at a time instead (a cancelled decode; a big response replaced by the next).
 """
 
 from __future__ import annotations
 
 import gc
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 @contextmanager
@@ -32,3 +39,85 @@ def gc_paused(*, freeze: bool = False) -> Iterator[None]:
             gc.freeze()
         if enabled:
             gc.enable()
+
+
+BATCH = 20_000
+"""Objects freed between two chances for other threads to take the GIL (~1–2 ms of work)."""
+
+_WAIT = 30.0  # seconds `release_later` waits for the rest of the app to let go of a tree
+
+
+def dismantle(*containers: Any, owned_only: bool = False) -> None:
+    """Empty `containers` (and the big containers in them) in place, a batch at a time.
+
+    Dropping the last reference to a 48 MB tree frees millions of objects in one C call
+    that holds the GIL for ~0.5 s: a frozen screen, whichever thread drops it. Emptied a
+    batch at a time, the same work leaves the GIL free for the UI thread between batches.
+    Without `owned_only` the containers are emptied even if something else still refers to
+    them (a cancelled decode's own tree); with it, a container another object still holds
+    is left whole (it is freed wherever its last reference goes)."""
+    todo = list(containers)
+    del containers
+    while todo:
+        container = todo.pop()
+        if owned_only and sys.getrefcount(container) > 2:  # this name and the call's argument
+            continue
+        _empty(container, todo)
+        container = None
+        time.sleep(0)
+
+
+def release_later(value: Any) -> None:
+    """Free `value` (a big tree the app no longer shows) in a background thread, a batch at a
+    time, once the rest of the app has let go of it; only the containers nothing else holds
+    are emptied. The caller must drop its own references right after the call."""
+    holder = [value]
+    del value
+    threading.Thread(target=_release, args=(holder,), name="hookbench-release", daemon=True).start()
+
+
+def _release(holder: list[Any]) -> None:
+    deadline = time.monotonic() + _WAIT
+    while sys.getrefcount(holder[0]) > 2 and time.monotonic() < deadline:  # the list, the argument
+        time.sleep(0.05)
+    dismantle(holder.pop(), owned_only=True)
+
+
+def _empty(container: Any, todo: list[Any]) -> None:
+    """Empty one container; children too big to free in one stretch go to `todo`."""
+    if type(container) is dict:
+        items = list(container.values())
+        container.clear()
+    elif type(container) is list:
+        items = container
+    else:
+        return
+    freed = 0
+    while items:
+        child = items.pop()
+        kind = type(child)
+        if kind is dict or kind is list:
+            weight = _weight(child)
+            if weight >= BATCH:
+                todo.append(child)
+                weight = 0
+            freed += weight
+        freed += 1
+        child = None  # freed here when nothing else holds it
+        if freed >= BATCH:
+            time.sleep(0)
+            freed = 0
+
+
+def _weight(value: Any) -> int:
+    """How many objects `value` holds, counted up to BATCH."""
+    count = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        values = item.values() if type(item) is dict else item
+        count += len(values)
+        if count >= BATCH:
+            break
+        stack.extend(child for child in values if type(child) is dict or type(child) is list)
+    return count

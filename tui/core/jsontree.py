@@ -12,6 +12,9 @@ string or a nested value leaves a bracket or a quote open. A run that does not p
 comma was inside, or the text is malformed) is retried shorter, and a value larger than a
 run is walked the same way, one level down. Errors are raised by the scanner on the whole
 text, so their positions are exact.
+
+The containers being walked are kept in `open`, outermost first, with the key being read in
+each: the `Progress` snapshots them for a preview, and a cancelled walk frees them from there.
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ from json.decoder import JSONDecodeError, scanstring  # type: ignore[attr-define
 from json.scanner import make_scanner
 from typing import Any
 
-from tui.core.progress import Progress
+from tui.core.bulk import dismantle
+from tui.core.partial import json_partial
+from tui.core.progress import Cancelled, Progress
 
 SMALL = 1 << 20
 """Texts shorter than this go to `json.loads` whole: a few milliseconds at most."""
@@ -69,10 +74,20 @@ class _Walker:
         self.text = text
         self.progress = progress
         self.size = len(text)
+        self.open: list[list[Any]] = []  # [container, key or index being read (None between)]
+        if progress is not None:
+            progress.snapshot = lambda: json_partial(self.open)
 
     def document(self) -> Any:
         text = self.text
-        value, end = self.value(_ws(text, 0))
+        try:
+            value, end = self.value(_ws(text, 0))
+        except Cancelled:
+            dismantle(*[frame[0] for frame in reversed(self.open)])  # not one long stretch
+            self.open.clear()
+            if self.progress is not None:
+                self.progress.stopped.set()
+            raise
         end = _ws(text, end)
         if end != len(text):
             raise JSONDecodeError("Extra data", text, end)
@@ -107,6 +122,8 @@ class _Walker:
             return result, index + 1
         run = _FIRST_RUN
         ends = ""  # learnt from the last member parsed alone
+        frame: list[Any] = [result, None]
+        self.open.append(frame)
         while True:
             batch, index, run = self.siblings("{", index, run, ends)
             if batch is not None:
@@ -118,11 +135,14 @@ class _Walker:
             index = _ws(text, index)
             if text[index : index + 1] != ":":
                 self.fail(start)
+            frame[1] = key
             result[key], index = self.value(_ws(text, index + 1))
+            frame[1] = None
             ends = text[index - 1]
             index = _ws(text, index)
             char = text[index : index + 1]
             if char == "}":
+                self.open.pop()
                 return result, index + 1
             if char != ",":
                 self.fail(start)
@@ -135,6 +155,8 @@ class _Walker:
         if text[index : index + 1] == "]":
             return result, index + 1
         run = _FIRST_RUN
+        frame: list[Any] = [result, None]
+        self.open.append(frame)
         while True:
             if text[index : index + 1] == "]":  # after a comma: json words that per version
                 self.fail(start)  # (3.13: "Illegal trailing comma before end of array")
@@ -142,11 +164,14 @@ class _Walker:
             if batch is not None:
                 result.extend(batch)
                 continue
+            frame[1] = len(result)
             item, index = self.value(index)
             result.append(item)
+            frame[1] = None
             index = _ws(text, index)
             char = text[index : index + 1]
             if char == "]":
+                self.open.pop()
                 return result, index + 1
             if char != ",":
                 self.fail(start)

@@ -17,7 +17,9 @@ from collections.abc import Callable
 from typing import Any
 from xml.parsers import expat
 
-from tui.core.progress import Progress
+from tui.core.bulk import dismantle
+from tui.core.partial import xml_partial
+from tui.core.progress import Cancelled, Progress
 
 _SLICE = 1 << 20  # bytes fed to expat per call: Progress hears of it (and can cancel) this often
 _HEAD = 4096  # bytes searched for an XML declaration
@@ -57,7 +59,21 @@ def parse_xml_tree(source: bytes | str, *, progress: Progress | None = None) -> 
     parser.buffer_text = True
     parser.buffer_size = 1 << 16
     parser.EntityDeclHandler = _refuse_entities
-    result = _attach_builder(parser)
+    result, state = _attach_builder(parser)
+    if progress is not None:
+        progress.snapshot = lambda: xml_partial(state)
+    try:
+        _feed(parser, data, progress)
+    except Cancelled:
+        stack, item = state()
+        dismantle(item, *[entry[0] for entry in reversed(stack)])  # not one long stretch
+        stack.clear()
+        progress.stopped.set()  # type: ignore[union-attr]  # only a Progress cancels
+        raise
+    return result()
+
+
+def _feed(parser: Any, data: memoryview, progress: Progress | None) -> None:
     total = len(data)
     for start in range(0, total, _SLICE):
         parser.Parse(data[start : start + _SLICE], False)
@@ -69,7 +85,6 @@ def parse_xml_tree(source: bytes | str, *, progress: Progress | None = None) -> 
         if progress is not None:
             progress.advance(fed / total)
     parser.Parse(b"", True)
-    return result()
 
 
 def _prolog_end(data: memoryview) -> int:
@@ -90,8 +105,10 @@ def _refuse_entities(*_args: Any) -> None:
     raise EntitiesRefused
 
 
-def _attach_builder(parser: Any) -> Callable[[], Any]:
-    """Set the parser's handlers; the returned function gives the tree once parsed.
+def _attach_builder(parser: Any) -> tuple[Callable[[], Any], Callable[[], Any]]:
+    """Set the parser's handlers; the returned functions give the tree once parsed, and
+    the state of the tree being built (for a preview, or to free it): the stack of
+    `(parent's item, parent's text mark, name)` per open element and the innermost one's item.
 
     Text goes straight into `texts` (list.append is C: no Python frame per chunk); an open
     element's text is what was appended since its start (`mark`) and is not a child's, which
@@ -99,7 +116,7 @@ def _attach_builder(parser: Any) -> Callable[[], Any]:
     children). State lives in closure cells, the cheapest access Python has: these run once
     per element. Attribute keys `@name` are made once per name and shared.
     """
-    stack: list[tuple[Any, int]] = []
+    stack: list[tuple[Any, int, str]] = []
     push = stack.append
     pop = stack.pop
     texts: list[str] = []
@@ -109,7 +126,7 @@ def _attach_builder(parser: Any) -> Callable[[], Any]:
 
     def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal item, mark
-        push((item, mark))
+        push((item, mark, name))
         mark = len(texts)
         if len(stack) > MAX_DEPTH:
             raise TooBig(f"nested more than {MAX_DEPTH} levels deep")
@@ -137,7 +154,7 @@ def _attach_builder(parser: Any) -> Callable[[], Any]:
             value = text
         elif text:
             value["#text"] = text
-        item, mark = pop()
+        item, mark, _ = pop()
         if item is None:
             item = {name: value}
         elif name in item:
@@ -152,4 +169,4 @@ def _attach_builder(parser: Any) -> Callable[[], Any]:
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = texts.append
-    return lambda: item
+    return (lambda: item), (lambda: (stack, item))

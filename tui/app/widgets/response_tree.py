@@ -7,11 +7,13 @@ loads the next page. There is deliberately no expand-all.
 `reveal(path)` opens the way to any node (find jumps there): it expands the ancestors and
 loads only the page that holds the node, so a "… N more" node may then stand for a gap
 between two loaded pages; Enter on it loads the gap's next page in place.
+
+While a big body decodes, `show_preview` shows its top levels as far as finished
+(`tree_preview`); the document then replaces the preview, the cursor kept on its path.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
@@ -23,21 +25,10 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from tui.app.safe import safe
+from tui.app.widgets.tree_nodes import PAGE, NodeData, is_container, node_label
+from tui.app.widgets.tree_preview import Preview
+from tui.core.partial import Partial
 from tui.core.paths import ParsedSegment, describe_kind, join_path, parse_path
-from tui.core.safe_text import safe_json
-
-PAGE = 200
-_PREVIEW = 60
-
-
-@dataclass(frozen=True)
-class NodeData:
-    """What a tree node stands for: its dot path and value (or a "more" placeholder)."""
-
-    path: str
-    value: Any
-    more_from: int | None = None  # set on a "… N more" node: index of the next child to load
-    more_to: int = 0  # … and the index after the last child it stands for
 
 
 class ResponseTree(Tree[NodeData]):
@@ -70,32 +61,62 @@ class ResponseTree(Tree[NodeData]):
         super().__init__(Text("(no response yet)"), id=id)
         self.show_root = True
         self.guide_depth = 2
+        self._preview: Preview | None = None
+
+    @property
+    def previewing(self) -> bool:
+        """A decode's unfinished document is shown."""
+        return self._preview is not None
+
+    def show_preview(self, partial: Partial | None, label: str, fraction: float) -> None:
+        """Show (or bring up to date) the document being decoded: finished members and
+        placeholders for what is still being read."""
+        if self._preview is None:
+            self._reset()
+            self._preview = Preview(self, label)
+            self.move_cursor(self.root)
+        self._preview.update(partial, fraction)
 
     def load(self, document: Any, label: str = "response") -> None:
-        """Show `document`; only its top level is built now."""
-        self.clear()
+        """Show `document`; only its top level is built now (and, after a preview, the way to
+        the node the cursor was on)."""
+        cursor = self.cursor_node.data if self._preview is not None and self.cursor_node is not None else None
+        self._reset()
         self.root.set_label(Text(f"{label}  {describe_kind(document)}", style="bold"))
         self.root.data = NodeData("", document)
-        if _is_container(document):
+        if is_container(document):
             self.root.allow_expand = True
             self._add_page(self.root, document, "", 0)
             self.root.expand()
         else:
             self.root.allow_expand = False
-            self.root.set_label(_label("response", document))
+            self.root.set_label(node_label("response", document))
         self.move_cursor(self.root)  # cursor and path bar agree from the start
+        if cursor is not None and cursor.path and cursor.more_from is None:
+            self.reveal(cursor.path)
 
     def show_message(self, message: str) -> None:
         """Empty the tree and show why there is nothing to browse."""
-        self.clear()
+        self._reset()
         self.root.data = None
         self.root.set_label(safe(message))
+
+    def _reset(self) -> None:
+        """Empty the tree. The old nodes' values are let go of now: nodes form cycles that
+        only the collector frees, and a big document must not wait for it (`bulk`)."""
+        self._preview = None
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            node.data = None
+            stack.extend(node.children)
+        self.clear()
 
     @on(Tree.NodeExpanded)
     def _expand(self, event: Tree.NodeExpanded[NodeData]) -> None:
         node = event.node
         data = node.data
-        if data is None or node.children or data.more_from is not None:
+        if data is None or data.pending or node.children or data.more_from is not None:
             return
         self._add_page(node, data.value, data.path, 0)
 
@@ -103,14 +124,14 @@ class ResponseTree(Tree[NodeData]):
     def _highlighted(self, event: Tree.NodeHighlighted[NodeData]) -> None:
         """The path bar follows the cursor, so what a person reads is what a/c/y act on."""
         data = event.node.data
-        if data is not None and data.more_from is None:
+        if data is not None and data.more_from is None and not data.pending:
             self.post_message(self.PathPicked(data.path, data.value))
 
     @on(Tree.NodeSelected)
     def _selected(self, event: Tree.NodeSelected[NodeData]) -> None:
         event.stop()
         data = event.node.data
-        if data is None:
+        if data is None or data.pending:
             return
         if data.more_from is not None:
             self._fill_gap(event.node, data.more_from)
@@ -137,10 +158,10 @@ class ResponseTree(Tree[NodeData]):
             page = zip(range(start, stop), value[start:stop])
         for key, child in page:
             data = NodeData(join_path(path, key), child)
-            if _is_container(child) and child:
-                node.add(_label(key, child), data=data, before=before)
+            if is_container(child) and child:
+                node.add(node_label(key, child), data=data, before=before)
             else:
-                node.add_leaf(_label(key, child), data=data, before=before)
+                node.add_leaf(node_label(key, child), data=data, before=before)
         if end > stop:
             self._add_more(node, path, stop, end, before=before)
 
@@ -214,7 +235,7 @@ class ResponseTree(Tree[NodeData]):
 
     def _cursor_data(self) -> NodeData | None:
         node = self.cursor_node
-        if node is None or node.data is None or node.data.more_from is not None:
+        if node is None or node.data is None or node.data.more_from is not None or node.data.pending:
             return None
         return node.data
 
@@ -222,6 +243,10 @@ class ResponseTree(Tree[NodeData]):
         data = self._cursor_data()
         if data is not None:
             self.post_message(self.ActionRequested(action, data.path, data.value))
+        elif self.previewing:
+            self.notify(
+                "Still being decoded: pick a finished node, or wait for the decode.", severity="warning"
+            )
         else:
             self.notify("No value here: send first (ctrl+r), then pick a node.", severity="warning")
 
@@ -244,19 +269,3 @@ def _position(value: Any, segment: ParsedSegment) -> int | None:
     if isinstance(value, list) and segment.is_digits and int(segment.text) < len(value):
         return int(segment.text)
     return None
-
-
-def _is_container(value: Any) -> bool:
-    return isinstance(value, (dict, list))
-
-
-def _label(key: Any, value: Any) -> Text:
-    """`key: value` for a leaf, `key  object (3 keys)` for a container, as plain, safe Text."""
-    name = safe(str(key), "bold cyan" if isinstance(key, str) else "magenta")
-    if isinstance(value, (dict, list)):
-        return name + Text(f"  {describe_kind(value)}", style="dim")
-    # Only the start of a long string is escaped: a 100 MB value would hold the screen for seconds.
-    preview = safe_json(value[:_PREVIEW] + "…" if isinstance(value, str) and len(value) > _PREVIEW else value)
-    if len(preview) > _PREVIEW:
-        preview = preview[: _PREVIEW - 1] + "…"
-    return name + Text(": ") + Text(preview, style="green" if isinstance(value, str) else "yellow")

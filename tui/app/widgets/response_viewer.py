@@ -5,6 +5,8 @@ and asks its parent (`RowRequested`) to map a path, since Set Variables belong t
 Extra panes (Set Variables, Flow) are handed in by the parent and sit in the same tab strip.
 The Tree and Raw tabs each have a find bar (`/`); the viewer hands each bar its finder and
 moves the tree or the text to the match a person goes to (Enter, n, N).
+While a big body decodes, the tree previews what is finished a few times a second; a big
+response replaced by the next is freed in the background (`bulk.release_later`).
 """
 
 from __future__ import annotations
@@ -29,9 +31,11 @@ from tui.app.widgets.path_bar import PathBar
 from tui.app.widgets.raw_view import RawView, split_lines
 from tui.app.widgets.response_tree import ResponseTree
 from tui.app.widgets.status_line import StatusLine
+from tui.core.bulk import release_later
 from tui.core.exchange import Exchange
 from tui.core.paths import describe_kind
-from tui.core.responses import BINARY, EMPTY, TEXT, XML, DecodedBody, pretty_text
+from tui.core.progress import Progress
+from tui.core.responses import BIG, BINARY, EMPTY, TEXT, XML, DecodedBody, kind_of, media_type_of, pretty_text
 from tui.core.run import RunResult
 from tui.core.safe_text import safe_json
 from tui.core.search import find_in_lines, find_nodes
@@ -90,6 +94,8 @@ class ResponseViewer(Vertical):
         yield self.path_bar
 
     def on_mount(self) -> None:
+        self._preview_timer = self.set_interval(0.25, self._refresh_preview, pause=True)
+        self._preview_kind = ""
         self.clear()
 
     @property
@@ -101,7 +107,8 @@ class ResponseViewer(Vertical):
 
     def clear(self, message: str = "(no response yet — ctrl+r sends)") -> None:
         """No response: a new module was loaded."""
-        self._body = self._raw_pending = None
+        self._let_go(None)
+        self._raw_pending = None
         self.forget_picked()
         self.status.show_idle()
         self.response_tree.show_message(message)
@@ -109,7 +116,32 @@ class ResponseViewer(Vertical):
         self._load_raw("")
         self.query_one("#response-headers", Static).update("")
 
+    def show_decoding(self, exchange: Exchange, progress: Progress) -> None:
+        """A big body is being decoded: say how far, and preview its document as it grows."""
+        self.status.show_decoding(exchange, progress)
+        self._preview_kind = kind_of(media_type_of(exchange.header("content-type"))[0], exchange.body).upper()
+        self.forget_picked()
+        self.tree_find.set_source(None)  # the tree no longer shows the last response
+        self._refresh_preview()
+        self._preview_timer.resume()
+
+    def _refresh_preview(self) -> None:
+        progress = self.status.decoding
+        if progress is not None:
+            self.response_tree.show_preview(progress.partial, self._preview_kind, progress.fraction)
+            return
+        self._preview_timer.pause()
+        if self.response_tree.previewing:  # another send took over: the decode was stopped
+            self.response_tree.show_message("(the decode was stopped — ctrl+r sends again)")
+
+    def _let_go(self, body: DecodedBody | None) -> None:
+        """Show `body` from now on; a big tree shown before is freed in the background."""
+        old, self._body = self._body, body
+        if old is not None and old is not body and old.size >= BIG and old.data is not None:
+            release_later(old.data)
+
     def show_cancelled(self) -> None:
+        self.forget_picked()
         self.status.show_idle("Cancelled — nothing was received")
         self.response_tree.show_message("(cancelled — ctrl+r sends again)")
         self.tree_find.set_source(None)  # the tree no longer holds the last response
@@ -118,7 +150,8 @@ class ResponseViewer(Vertical):
         """Show a run's outcome (`note` leads the status line); True when there is a tree to browse."""
         self.forget_picked()
         self.status.show_result(result, note)
-        body = self._body = result.body
+        body = result.body
+        self._let_go(body)
         self._raw_pending = None
         if result.exchange is None or body is None:
             self.response_tree.show_message(f"No response: {result.reason}")
