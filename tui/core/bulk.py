@@ -44,6 +44,7 @@ def gc_paused(*, freeze: bool = False) -> Iterator[None]:
 BATCH = 20_000
 """Objects freed between two chances for other threads to take the GIL (~1–2 ms of work)."""
 
+_DEPTH = 8  # levels `_weight` looks down
 _WAIT = 30.0  # seconds `release_later` waits for the rest of the app to let go of a tree
 
 
@@ -110,14 +111,15 @@ def _empty(container: Any, todo: list[Any]) -> None:
 
 
 def _weight(value: Any) -> int:
-    """How many objects `value` holds, counted up to BATCH."""
+    """How many objects `value` holds, counted up to BATCH; BATCH past _DEPTH levels down
+    (a deep chain is then taken apart a level at a time, never weighed again and again)."""
     count = 0
-    stack = [value]
+    stack = [(value, 0)]
     while stack:
-        item = stack.pop()
+        item, depth = stack.pop()
         values = item.values() if type(item) is dict else item
         count += len(values)
-        if count >= BATCH:
-            break
-        stack.extend(child for child in values if type(child) is dict or type(child) is list)
+        if count >= BATCH or depth == _DEPTH:
+            return BATCH
+        stack.extend((child, depth + 1) for child in values if type(child) is dict or type(child) is list)
     return count

@@ -122,7 +122,7 @@ def _pending_label(key: Any, inner: Level | None) -> Text:
     """`subscribers  list (≥ 123,400 items so far, decoding…)`."""
     if inner is None or inner.value is None:
         return key_label(key) + Text("  (being read…)", style="dim italic")
-    count = len(inner.value)
+    count = len(inner.value) + (inner.pending is not None)  # the member being read is known too
     kind, unit = ("list", "item") if isinstance(inner.value, list) else ("object", "key")
     return key_label(key) + Text(
         f"  {kind} (≥ {count:,} {unit}{'' if count == 1 else 's'} so far, decoding…)", style="dim italic"
