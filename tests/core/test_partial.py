@@ -70,8 +70,8 @@ def _check(snapshot: Partial, final: Any, *, xml: bool = False) -> int:
     path: list[Any] = []
     for level in snapshot:
         target = _at(final, path)
-        if xml and isinstance(level.value, list) and isinstance(target, dict):
-            target = [target]  # a group of one element is an object in xmltodict's mapping
+        if xml and isinstance(level.value, list) and not isinstance(target, list):
+            target = [target]  # a group of one element is its value alone in xmltodict's mapping
         if isinstance(level.value, dict):
             assert level.pending not in level.value
             for key, value in level.value.items():
