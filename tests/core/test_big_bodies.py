@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import time
 
 import pytest
+import xmltodict
 
 from tui.core.model import Module, Request
 from tui.core.progress import Cancelled, Progress
@@ -74,6 +76,50 @@ def test_cancelled_progress_stops_a_big_decode() -> None:
     with pytest.raises(Cancelled):
         decode_body(body, "application/json", progress=progress)
     assert progress.stopped.is_set()
+
+
+def _soap(records: int) -> bytes:
+    rows = "".join(
+        f'<crm:record id="r{i}"><crm:email>u{i}@example.com</crm:email><crm:name first="Ada">L</crm:name></crm:record>\n'
+        for i in range(records)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<soap:Envelope xmlns:soap="urn:s" xmlns:crm="urn:c">'
+        f"<soap:Body>{rows}</soap:Body></soap:Envelope>"
+    ).encode()
+
+
+def test_a_big_soap_decode_lets_another_thread_run_between_slices() -> None:
+    """What a UI needs while a big body decodes: progress between slices, the GIL handed over
+    (another thread keeps counting), and the tree xmltodict gives."""
+    body = _soap(40_000)
+    ticks = 0
+    done = threading.Event()
+
+    def count() -> None:
+        nonlocal ticks
+        while not done.is_set():
+            ticks += 1
+            time.sleep(0.001)
+
+    seen: list[tuple[float, int]] = []
+
+    class Watch(Progress):
+        def advance(self, fraction: float) -> None:
+            seen.append((fraction, ticks))
+            super().advance(fraction)
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    try:
+        decoded = decode_body(body, "application/soap+xml", progress=Watch())
+    finally:
+        done.set()
+        counter.join()
+    assert decoded.parsed and decoded.data == xmltodict.parse(body, disable_entities=True)
+    fractions = [fraction for fraction, _ in seen]
+    assert len(seen) >= 4 and fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert seen[-1][1] > seen[0][1]  # the other thread ran while the slices were parsed
 
 
 async def test_cancelling_a_run_stops_its_decode_thread(
