@@ -3,7 +3,9 @@ Esc stops the decode, and the next send works."""
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,9 @@ from tests.app.conftest import send_and_wait
 from tui.app.widgets.path_bar import PathBar
 from tui.app.widgets.response_tree import ResponseTree
 from tui.app.widgets.status_line import StatusLine
+from tui.core.bulk import gc_paused
 from tui.core.progress import Progress
+from tui.core.responses import BIG
 
 
 def _profile(folder: Path, records: int) -> Path:
@@ -54,7 +58,7 @@ async def test_escape_stops_a_big_decode_and_keys_work_meanwhile(
         assert tabs.active != before
         await pilot.press("escape")
         await pilot.pause()
-        assert "Cancelled" in str(status.render())
+        assert "the decode was stopped" in str(status.render())  # the body had been received
         assert "cancelled" in app.workbench.query_one(ResponseTree).root.label.plain
         assert progress.cancelled
         gate.set()
@@ -74,6 +78,30 @@ async def test_a_big_response_reaches_the_tree(make_app, tmp_path: Path) -> None
         await pilot.pause()
         assert len(records.children) == 201  # the first page and "… more"
         assert "SUCCESS" in str(app.workbench.query_one(StatusLine).render())
+
+
+async def test_a_big_response_replaced_by_the_next_is_freed(make_app, tmp_path: Path) -> None:
+    # A big decode freezes what is alive (bulk.gc_paused): a finished worker still holding the
+    # run in a garbage cycle was frozen with it, and every big send kept its response for good.
+    app = make_app(tmp_path, _profile(tmp_path, 20_000))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await send_and_wait(pilot)
+        first = app.workbench.result
+        assert first is not None and first.body is not None and first.body.size >= BIG
+        gone = weakref.ref(first)
+        del first
+        for _ in range(2):  # the second decode's freeze came after the first run's record worker
+            await send_and_wait(pilot)
+        gc.collect()
+        assert gone() is None
+
+
+def test_a_failed_block_freezes_nothing() -> None:
+    """A cancelled decode's frames hold its body: frozen, they would never be freed."""
+    gc.unfreeze()
+    with pytest.raises(KeyError), gc_paused(freeze=True):
+        raise KeyError("cancelled")
+    assert gc.get_freeze_count() == 0
 
 
 def test_a_huge_string_leaf_is_labelled_from_its_start() -> None:

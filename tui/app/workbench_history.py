@@ -116,10 +116,13 @@ def record(
     profile_path: Path | None,
     origin: str | None = None,
 ) -> None:
-    """Every send leaves a record (bodies as the module's log toggles allow), written in a thread."""
+    """Every send leaves a record (bodies as the module's log toggles allow), written in a thread.
+
+    The worker gets the run in a list it empties: a finished worker can outlive its run in a
+    garbage cycle, and one frozen by `bulk.gc_paused` would keep a big response alive for good."""
     start(
         screen,
-        partial(_record, screen, module, result, profile_path, origin),
+        partial(_record, screen, [(module, result, profile_path, origin)]),
         group="history",
         exclusive=False,
         thread=True,
@@ -127,9 +130,8 @@ def record(
     )
 
 
-def _record(
-    screen: Workbench, module: Module, result: RunResult, profile_path: Path | None, origin: str | None
-) -> None:
+def _record(screen: Workbench, run: list[tuple[Module, RunResult, Path | None, str | None]]) -> None:
+    module, result, profile_path, origin = run.pop()
     history = screen.history
     with screen.record_lock:  # flow steps record from several threads; last_error is shared
         summary = history.record(module, result, profile_path=profile_path, profile=origin)

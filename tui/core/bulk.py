@@ -29,14 +29,15 @@ from typing import Any
 def gc_paused(*, freeze: bool = False) -> Iterator[None]:
     """Run the block with the cyclic collector off; nested and concurrent uses are harmless.
 
-    With `freeze`, what is alive at the end is kept out of later collections."""
+    With `freeze`, what is alive at the end of a block that succeeded is kept out of later
+    collections (not after a failure: the traceback's frames, soon garbage, hold the body)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
-    finally:
         if freeze:
             gc.freeze()
+    finally:
         if enabled:
             gc.enable()
 

@@ -142,7 +142,12 @@ class ResponseViewer(Vertical):
 
     def show_cancelled(self) -> None:
         self.forget_picked()
-        self.status.show_idle("Cancelled — nothing was received")
+        decoding = self.status.decoding_label
+        self.status.show_idle(
+            f"Cancelled — {decoding}: the decode was stopped and its tree dropped"
+            if decoding
+            else "Cancelled — nothing was received"
+        )
         self.response_tree.show_message("(cancelled — ctrl+r sends again)")
         self.tree_find.set_source(None)  # the tree no longer holds the last response
 
