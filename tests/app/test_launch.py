@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.commands.app import BUNDLED_PROFILES, demo_folder
+from tui.commands.demo import BUNDLED_PROFILES, demo_folder
 
 
 def test_demo_folder_is_a_working_copy_that_keeps_edits(

@@ -52,7 +52,7 @@ def test_a_million_attributes_on_one_element_are_refused_with_a_reason() -> None
     assert not decoded.parsed
     assert (
         decoded.error
-        == "body is not XML we will read: a single tag or comment near byte 0 is longer than 8 MB"
+        == "body is not XML we will read: a single tag or comment near byte 0 is longer than 1 MB"
     )
 
 

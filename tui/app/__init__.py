@@ -1,1 +1,1 @@
-"""The Textual workbench. Only `tui.commands.app` imports this package (when it opens the app)."""
+"""The Textual workbench. Only the commands that open the workbench (`tui.commands.app`, `demo`, `open_`) import it, when they run."""

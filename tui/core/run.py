@@ -203,7 +203,7 @@ async def run_module(
         return transport_failure(module, request, error)
     if exchange.auth_secrets:  # masked from here on, like every other credential
         request = replace(request, secrets=request.secrets | exchange.auth_secrets)
-    if len(exchange.body) < BIG:  # decoded in a few milliseconds: no thread to start
+    if len(exchange.body) < BIG or exchange.truncated:  # decoded at once (a cut body is not parsed)
         return judge(module, request, exchange)
     progress = Progress()
     if on_decoding is not None:
