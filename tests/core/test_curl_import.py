@@ -13,9 +13,9 @@ from tui.core.curl import export_curl
 from tui.core.errors import ImportSourceError, ProfileError
 from tui.core.importers import Imported
 from tui.core.importers.curl import default_stem, import_curl
-from tui.core.importers.secrets import SecretStore, env_prefix, move_secrets
+from tui.core.importers.secrets import SecretStore, dotenv_line, env_prefix, move_secrets
 from tui.core.importers.shell import split_posix, split_windows
-from tui.core.importers.writing import dotenv_line, place_files, write_import
+from tui.core.importers.writing import place_files, write_import
 from tui.core.model import Auth, Body, Module, Request
 from tui.core.profile import read_module
 from tui.core.render import render_request

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tui.core.errors import ProfileError
 from tui.core.files import atomic_write_text
+from tui.core.importers.secrets import DOTENV, dotenv_line
 
 FOLDER = "environments"
 _IGNORED = f"{FOLDER}/*.env"
@@ -61,8 +62,6 @@ def write_environments(
     """Write each environment and its secrets file; (TOML path, secrets path or None) each."""
     import tomlkit
 
-    from tui.core.importers.writing import dotenv_line
-
     written: list[tuple[Path, Path | None]] = []
     for env, path in zip(environments, environment_paths(environments, folder)):
         doc = tomlkit.document()
@@ -102,7 +101,6 @@ def add_dotenv_values(folder: Path, values: Sequence[tuple[str, str]]) -> tuple[
     A name the file holds already keeps its value (an import never overwrites a credential
     someone set by hand); those names are returned as kept, for the report.
     """
-    from tui.core.importers.writing import DOTENV, dotenv_line
     from tui.core.variables import read_env_file
 
     path = Path(folder) / DOTENV

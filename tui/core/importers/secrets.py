@@ -19,6 +19,9 @@ from tui.core.secrets import is_secret_header
 from tui.core.variables import ENV_PREFIX
 
 _Swap = Callable[[str, str, str], str]  # (value, name suffix, where) → the reference replacing it
+DOTENV = ".env"
+"""Where imported secrets go, beside the profiles (0600, ignored by git)."""
+
 _SCHEMES = re.compile(r"(?i)(Bearer|Basic|Token|Digest|Bot|OAuth|ApiKey|Key|SSWS|Splunk)\s+(\S.*)")
 
 
@@ -182,3 +185,13 @@ def _fields(body: Body, swap: _Swap) -> tuple[tuple[str, str], ...]:
         else (name, value)
         for name, value in body.fields
     )
+
+
+def dotenv_line(name: str, value: str) -> str:
+    """`NAME=value`, quoted so that a dotenv reader gives back exactly `value`."""
+    if re.fullmatch(r"[A-Za-z0-9_.\-+/=:~@,]*", value):
+        return f"{name}={value}"
+    if "'" not in value and "\\\\" not in value and "\n" not in value:
+        return f"{name}='{value}'"
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'{name}="{escaped}"'

@@ -6,7 +6,6 @@ so a refused import leaves the folder as it was; each file is written atomically
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -14,10 +13,9 @@ from pathlib import Path, PurePosixPath
 from tui.core.errors import ProfileError
 from tui.core.files import atomic_write_text
 from tui.core.importers import Imported, ImportedProfile
-from tui.core.importers.secrets import MovedSecret, SecretStore, env_prefix, move_secrets
+from tui.core.importers.secrets import DOTENV, MovedSecret, SecretStore, dotenv_line, env_prefix, move_secrets
 from tui.core.model import SYSTEM_TRUST, Module
 
-DOTENV = ".env"
 _PARALLEL_FROM = 16  # fewer profiles than this are written one after the other
 _WRITERS = 8
 
@@ -159,16 +157,6 @@ def _placed(name: str, source_dir: Path, folder: Path) -> str:
         return absolute.relative_to(folder.resolve()).as_posix()
     except ValueError:
         return str(absolute)
-
-
-def dotenv_line(name: str, value: str) -> str:
-    """`NAME=value`, quoted so that a dotenv reader gives back exactly `value`."""
-    if re.fullmatch(r"[A-Za-z0-9_.\-+/=:~@,]*", value):
-        return f"{name}={value}"
-    if "'" not in value and "\\\\" not in value and "\n" not in value:
-        return f"{name}='{value}'"
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'{name}="{escaped}"'
 
 
 def _add_to_dotenv(path: Path, values: dict[str, str]) -> None:
