@@ -116,6 +116,7 @@ async def send_to_tree(url: str, folder: Path, next_url: str | None = None) -> t
     from tui.app.widgets.status_line import StatusLine
     from tui.app.widgets.url_bar import UrlInput
 
+    folder = Path(tempfile.mkdtemp(dir=folder))  # its own: an edited URL leaves a recovery copy
     profile = folder / "big.toml"
     profile.write_text(
         f'[request]\nmethod = "GET"\nurl = "{url}"\ntimeout = 300.0\nlog_response_body = false\n'
@@ -187,6 +188,7 @@ async def cancel_stall(url: str, folder: Path) -> float:
     from tui.app.app import HookbenchApp
     from tui.app.widgets.status_line import StatusLine
 
+    folder = Path(tempfile.mkdtemp(dir=folder))
     profile = folder / "big.toml"
     profile.write_text(
         f'[request]\nmethod = "GET"\nurl = "{url}"\ntimeout = 300.0\nlog_response_body = false\n'
@@ -202,12 +204,20 @@ async def cancel_stall(url: str, folder: Path) -> float:
 
         async def cancel() -> None:
             app.workbench.action_cancel()
-            while not progress.stopped.is_set():
+            for _ in range(6000):  # 30 s at most
+                if progress.stopped.is_set():
+                    break
                 await asyncio.sleep(0.005)
             await asyncio.sleep(0.05)
 
         worst, _ = await lag_while(cancel())
         await app.workers.wait_for_complete()
+    if not progress.stopped.is_set():
+        print(
+            f"  (the decode did not stop: cancelled={progress.cancelled}, at {progress.fraction:.0%})",
+            file=sys.stderr,
+        )
+        return float("nan")
     return worst
 
 
