@@ -9,7 +9,7 @@ import weakref
 from pathlib import Path
 
 import pytest
-from textual.widgets import TabbedContent
+from textual.widgets import Static, TabbedContent
 
 import tui.core.progress as progress_module
 from tests.app.conftest import send_and_wait
@@ -167,8 +167,10 @@ async def test_the_top_level_is_browsable_while_a_big_json_body_decodes(
         assert first.label.plain == "0  object (6 keys)" and first.data.value["id"] == "rec_0"
         await pilot.click(ResponseTree, offset=(10, first.line))
         assert path_bar.path == "records.0"
-        await pilot.press("up", "a")  # the list still being read cannot be mapped
-        assert path_bar.path == "records.0"
+        await pilot.press("up")  # the list still being read: a path, no value yet
+        assert path_bar.path is None
+        assert "records: still being decoded" in str(path_bar.query_one("#path-text", Static).render())
+        await pilot.press("a")  # nor can it be mapped
         assert any("Still being decoded" in str(n.message) for n in app._notifications)
         await pilot.press("down")
         gate.set()

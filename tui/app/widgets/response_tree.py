@@ -48,6 +48,13 @@ class ResponseTree(Tree[NodeData]):
             self.path = path
             self.value = value
 
+    class PendingHighlighted(Message):
+        """The cursor is on a member still being decoded: it has a path but no value yet."""
+
+        def __init__(self, path: str) -> None:
+            super().__init__()
+            self.path = path
+
     class ActionRequested(Message):
         """A key on the tree asked to act on the node under the cursor: add/copy_path/copy_value."""
 
@@ -124,7 +131,9 @@ class ResponseTree(Tree[NodeData]):
     def _highlighted(self, event: Tree.NodeHighlighted[NodeData]) -> None:
         """The path bar follows the cursor, so what a person reads is what a/c/y act on."""
         data = event.node.data
-        if data is not None and data.more_from is None and not data.pending:
+        if data is not None and data.pending:
+            self.post_message(self.PendingHighlighted(data.path))
+        elif data is not None and data.more_from is None:
             self.post_message(self.PathPicked(data.path, data.value))
 
     @on(Tree.NodeSelected)

@@ -307,6 +307,13 @@ class ResponseViewer(Vertical):
         event.stop()
         self._pick(event.path, event.value)
 
+    @on(ResponseTree.PendingHighlighted)
+    def _pending_in_tree(self, event: ResponseTree.PendingHighlighted) -> None:
+        """No value to show or map yet: the bar must not keep the node picked before."""
+        event.stop()
+        self.forget_picked()
+        self.path_bar.show_note(f"{event.path or '(root)'}: still being decoded")
+
     @on(ResponseTree.ActionRequested)
     def _tree_action(self, event: ResponseTree.ActionRequested) -> None:
         event.stop()
