@@ -106,22 +106,29 @@ async def lag_while(work: Awaitable[None]) -> tuple[float, float]:
     return (lags[-1], lags[int(len(lags) * 0.99)]) if lags else (0.0, 0.0)
 
 
+def workbench_on(url: str, folder: Path) -> Any:
+    """The workbench on a GET of `url`, in a folder of its own under `folder` (an edited URL
+    leaves a recovery copy that would make the next app ask about it)."""
+    from tui.app.app import HookbenchApp
+
+    folder = Path(tempfile.mkdtemp(dir=folder))
+    profile = folder / "big.toml"
+    profile.write_text(
+        f'[request]\nmethod = "GET"\nurl = "{url}"\ntimeout = 300.0\nlog_response_body = false\n'
+    )
+    return HookbenchApp(folder, profile_path=profile)
+
+
 async def send_to_tree(url: str, folder: Path, next_url: str | None = None) -> tuple[float, ...]:
     """In the workbench: seconds from send to the frame drawing the tree's top level (the
     preview), the loop's lag meanwhile (max, p99), its max lag over 3 s of doing nothing
     just before (the machine's share), seconds from send to the whole tree browsable; with
     `next_url`, the loop's longest stall while that is sent and the big tree freed."""
-    from tui.app.app import HookbenchApp
     from tui.app.widgets.response_tree import ResponseTree
     from tui.app.widgets.status_line import StatusLine
     from tui.app.widgets.url_bar import UrlInput
 
-    folder = Path(tempfile.mkdtemp(dir=folder))  # its own: an edited URL leaves a recovery copy
-    profile = folder / "big.toml"
-    profile.write_text(
-        f'[request]\nmethod = "GET"\nurl = "{url}"\ntimeout = 300.0\nlog_response_body = false\n'
-    )
-    app = HookbenchApp(folder, profile_path=profile)
+    app = workbench_on(url, folder)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         workbench = app.workbench
@@ -185,15 +192,9 @@ async def released() -> None:
 async def cancel_stall(url: str, folder: Path) -> float:
     """The loop's longest stall from Esc half-way through the 48 MB decode until the decode
     thread has freed what it built."""
-    from tui.app.app import HookbenchApp
     from tui.app.widgets.status_line import StatusLine
 
-    folder = Path(tempfile.mkdtemp(dir=folder))
-    profile = folder / "big.toml"
-    profile.write_text(
-        f'[request]\nmethod = "GET"\nurl = "{url}"\ntimeout = 300.0\nlog_response_body = false\n'
-    )
-    app = HookbenchApp(folder, profile_path=profile)
+    app = workbench_on(url, folder)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         status = app.workbench.query_one(StatusLine)
