@@ -5,7 +5,7 @@ Run: .venv/bin/python benchmarks/xml_bench.py [ROUNDS] (default 5).
 
 Rows: expat with no handlers (what the C parser alone costs), `ElementTree.fromstring`
 (the issue's floor), our `decode_body` of the response bytes (what the workbench does),
-`parse_document` (what `hookbench paths` does) and `leaf_lines` over its tree (the listing).
+`parse_document` (what `hookbench paths` does) and `leaf_text` over its tree (the listing).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from big_bench import make_soap  # noqa: E402
 
 from tui.core.bulk import gc_paused  # noqa: E402
 from tui.core.documents import parse_document  # noqa: E402
-from tui.core.paths import leaf_lines  # noqa: E402
+from tui.core.paths import leaf_text  # noqa: E402
 from tui.core.responses import decode_body  # noqa: E402
 
 
@@ -37,7 +37,7 @@ def bare_expat(body: bytes) -> None:
 
 
 def listing(tree: object) -> None:
-    for _ in leaf_lines(tree):
+    for _ in leaf_text(tree):
         pass
 
 
@@ -62,7 +62,7 @@ def main() -> None:
         "ElementTree.fromstring (floor)": lambda: ET.fromstring(body),
         "decode_body (workbench)": lambda: decode_body(body, "text/xml"),
         "parse_document (paths)": lambda: parse_document(body, "soap.xml"),
-        "leaf_lines (paths listing)": lambda: listing(tree),
+        "leaf_text (paths listing)": lambda: listing(tree),
     }
     samples: dict[str, list[float]] = {name: [] for name in stages}
     for _ in range(rounds):

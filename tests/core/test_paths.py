@@ -21,7 +21,7 @@ from tui.core.paths import (
     format_segment,
     iter_leaves,
     join_path,
-    leaf_lines,
+    leaf_text,
     lookup,
     parse_path,
     resolve,
@@ -581,14 +581,21 @@ def test_iter_leaves_order_empty_containers_and_prefix() -> None:
     assert list(iter_leaves({}, prefix=["users", 3])) == [("users.3", {})]
 
 
+def listed_lines(document: Any) -> list[str]:
+    """The lines `leaf_text` gives, checking each of its runs is whole lines."""
+    runs = list(leaf_text(document))
+    assert all(run.endswith("\n") for run in runs)
+    return "".join(runs).split("\n")[:-1]
+
+
 def reference_lines(document: Any) -> list[str]:
     """`hookbench paths` lines from the independent leaf listing."""
     return [format_leaf_line(format_path(segments), value) for segments, value in reference_leaves(document)]
 
 
 @given(json_values)
-def test_leaf_lines_are_the_formatted_leaves(document: Any) -> None:
-    assert [line for batch in leaf_lines(document) for line in batch] == reference_lines(document)
+def test_leaf_text_is_the_formatted_leaves(document: Any) -> None:
+    assert listed_lines(document) == reference_lines(document)
 
 
 @st.composite
@@ -645,14 +652,14 @@ def test_records_alike_give_the_same_leaves_and_lines(rows: list[Any], key: str)
     expected = reference_leaves(document)
     assert [path for path, _ in leaves] == [format_path(segments) for segments, _ in expected]
     assert all(value is ref for (_, value), (_, ref) in zip(leaves, expected))
-    assert [line for batch in leaf_lines(document) for line in batch] == reference_lines(document)
+    assert listed_lines(document) == reference_lines(document)
 
 
 def test_many_records_come_in_bounded_batches() -> None:
     rows = [{"id": f"r{i}", "name": {"first": "Ada", "last": "\x1b]0;x"}, "n": i} for i in range(10_000)]
-    batches = list(leaf_lines({"rows": rows}))
-    assert max(map(len, batches)) <= 4096
-    lines = [line for batch in batches for line in batch]
+    runs = list(leaf_text({"rows": rows}))
+    assert max(run.count("\n") for run in runs) <= 4096
+    lines = listed_lines({"rows": rows})
     assert len(lines) == 40_000
     assert lines[:4] == [
         'rows.0.id = "r0"',

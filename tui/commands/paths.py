@@ -32,7 +32,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Read the file (or stdin), parse it, print its leaves; parse errors raise HookbenchError."""
     from tui.core.documents import parse_document
-    from tui.core.paths import leaf_lines
+    from tui.core.paths import leaf_text
 
     if args.file == "-":
         raw = sys.stdin.buffer.read()
@@ -55,8 +55,7 @@ def run(args: argparse.Namespace) -> int:
         )
         out.flush()
         return EXIT_SUCCESS
-    for batch in leaf_lines(document):
-        out.write("\n".join(batch))
-        out.write("\n")
+    for text in leaf_text(document):
+        out.write(text)
     out.flush()
     return EXIT_SUCCESS

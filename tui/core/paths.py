@@ -62,7 +62,7 @@ __all__ = [
     "format_segment",
     "iter_leaves",
     "join_path",
-    "leaf_lines",
+    "leaf_text",
     "lookup",
     "parse_path",
     "resolve",
@@ -391,12 +391,14 @@ def iter_leaves(document: Any, prefix: Sequence[Segment] = ()) -> Iterator[tuple
         yield from batch
 
 
-def leaf_lines(document: Any) -> Iterator[list[str]]:
-    """`format_leaf_line` of every leaf, in document order, a batch of lines at a time.
+def leaf_text(document: Any) -> Iterator[str]:
+    """`format_leaf_line` of every leaf, in document order, as runs of whole lines (each
+    ending in a newline), a few thousand lines at a time.
 
     What `hookbench paths` prints: the walk of `iter_leaves`, each line built in place, and a
     list of records alike (an export) a column at a time (see `_record_columns`)."""
-    return _leaf_batches(document, "", lines=True)
+    for batch in _leaf_batches(document, "", lines=True):
+        yield batch if type(batch) is str else "\n".join(batch) + "\n"
 
 
 _BATCH = 4096  # lines (or pairs) per batch: output starts early, memory stays flat
@@ -404,8 +406,9 @@ _MIN_RECORDS = 16  # a list this long is tried as records alike (see _record_col
 _RECORD_DEPTH = 16
 
 
-def _leaf_batches(document: Any, root: str, *, lines: bool) -> Iterator[list[Any]]:
-    """Batches of `(path, value)` pairs, or of `format_leaf_line` lines when `lines`."""
+def _leaf_batches(document: Any, root: str, *, lines: bool) -> Iterator[list[Any] | str]:
+    """Batches of `(path, value)` pairs, or, when `lines`, of `format_leaf_line` lines (a
+    list) and runs of records' lines (text, each line ending in a newline)."""
     if type(document) is list and len(document) >= _MIN_RECORDS:
         columns = _record_columns(document)
         if columns is not None:
@@ -519,8 +522,10 @@ _DICT: Final = frozenset({dict})
 
 def _record_batches(
     base: str, records: list[Any], columns: list[tuple[str, list[Any]]], lines: bool
-) -> Iterator[list[Any]]:
-    """The leaves of `records` (at `base` + index) from their columns, in batches."""
+) -> Iterator[list[Any] | str]:
+    """The leaves of `records` (at `base` + index) from their columns, in batches: pairs, or
+    text whose pieces (index prefix, `.path = `, JSON value, newline) are interleaved
+    and joined by C loops, with no string made per line."""
     step = max(1, _BATCH // len(columns))
     for start in range(0, len(records), step):
         stop = min(len(records), start + step)
@@ -529,11 +534,11 @@ def _record_batches(
         for path, values in columns:
             chunk = values[start:stop]
             if lines:
-                heads = map(add, prefixes, repeat(f".{path} = "))
-                per_column.append(map(add, heads, _jsons(chunk)))
+                per_column += (prefixes, repeat(f".{path} = "), _jsons(chunk), repeat("\n"))
             else:
                 per_column.append(zip(map(add, prefixes, repeat(f".{path}")), chunk))
-        yield list(chain.from_iterable(zip(*per_column)))
+        pieces = chain.from_iterable(zip(*per_column))
+        yield "".join(pieces) if lines else list(pieces)
 
 
 # --------------------------------------------------------------------------- output lines
