@@ -42,7 +42,7 @@ import json
 import math
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, repeat
@@ -388,6 +388,7 @@ def iter_leaves(document: Any, prefix: Sequence[Segment] = ()) -> Iterator[tuple
     (for walking a subtree). Iterative, with an explicit stack: any nesting depth is safe.
     """
     for batch in _leaf_batches(document, format_path(prefix), lines=False):
+        assert isinstance(batch, list)  # pairs mode gives lists
         yield from batch
 
 
@@ -530,7 +531,7 @@ def _record_batches(
     for start in range(0, len(records), step):
         stop = min(len(records), start + step)
         prefixes = list(map(base.__add__, map(str, range(start, stop))))
-        per_column: list[Iterator[Any]] = []
+        per_column: list[Iterable[Any]] = []
         for path, values in columns:
             chunk = values[start:stop]
             if lines:
