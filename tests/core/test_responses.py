@@ -187,6 +187,13 @@ def test_kind_by_media_type_not_by_content() -> None:
     assert kind_of("", b"plain words") == "text"
 
 
+def test_a_body_with_a_byte_order_mark_and_no_type_is_sniffed_past_the_mark() -> None:
+    xml = decode_body(b'\xef\xbb\xbf<?xml version="1.0"?>\n<a><b>1</b></a>', None)
+    assert (xml.kind, xml.parsed, xml.data) == ("xml", True, {"a": {"b": "1"}})
+    json_body = decode_body(b'\xef\xbb\xbf {"a": 1}', "application/octet-stream")
+    assert (json_body.kind, json_body.parsed, json_body.data) == ("json", True, {"a": 1})
+
+
 def test_pretty_text() -> None:
     assert (
         pretty_text(decode_body(b'{"a":[1,2]}', "application/json")) == '{\n  "a": [\n    1,\n    2\n  ]\n}'

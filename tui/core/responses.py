@@ -67,7 +67,7 @@ def kind_of(media: str, body: bytes) -> str:
         return XML
     if media.startswith(_TEXT_TYPES):
         return TEXT
-    head = body[:64].lstrip()
+    head = body[:64].removeprefix(codecs.BOM_UTF8).lstrip()
     if not media or media == "application/octet-stream":
         if head[:1] in (b"{", b"["):
             return JSON
