@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import codecs
+import json
 import time
 from pathlib import Path
 
 import pytest
 
 from tui.core.model import Module, Request
-from tui.core.responses import decode_body, kind_of, media_type_of, parse_json, parse_xml, pretty_text
+from tui.core.responses import (
+    decode_body,
+    kind_of,
+    media_type_of,
+    parse_json,
+    parse_xml,
+    pretty_lines,
+    pretty_text,
+)
 from tui.core.run import run_module_sync
 from tui.core.variables import Variables
 from tui.sandbox import Sandbox
@@ -199,6 +208,33 @@ def test_pretty_text() -> None:
         pretty_text(decode_body(b'{"a":[1,2]}', "application/json")) == '{\n  "a": [\n    1,\n    2\n  ]\n}'
     )
     assert pretty_text(decode_body(b"not json", "text/plain")) == "not json"
+
+
+_RECORDS = json.dumps(
+    {"rows": [{"id": i, "name": f"n\u00e9\n{i}", "tags": ["a", {"b": None}], "x": []} for i in range(20_000)]}
+).encode()
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (_RECORDS, "application/json"),  # ~1.4 MB formatted: many slices, a line cut at each
+        (b'{"a":[1,2]}', "application/json"),
+        (b"<a>\n<b x='1'>t</b>\n</a>\n" * 40_000, "text/plain"),
+        (b"<r><b>1</b><c/></r>", "application/xml"),  # one line: formatted by minidom
+        (b"one\r\ntwo\n\nthree\n", "text/plain"),
+        (b"no newline", "text/plain"),
+        (b"", "text/plain"),
+        (b"\n", "text/plain"),
+    ],
+)
+def test_pretty_lines_are_the_pretty_text_split_at_newlines(body: bytes, content_type: str) -> None:
+    """The Raw view's lines, made a slice at a time in a thread, are `pretty_text`'s lines."""
+    decoded = decode_body(body, content_type)
+    lines = pretty_text(decoded).split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    assert pretty_lines(decoded) == lines
 
 
 # --------------------------------------------------------------------------- over the wire

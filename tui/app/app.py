@@ -22,6 +22,7 @@ from tui.app import upstream
 from tui.app.dialogs import UnsavedChanges
 from tui.app.safety_net import INPUTS_KEPT, describe_input, exit_line, versions
 from tui.app.workbench import Workbench
+from tui.core.bulk import input_arrived
 from tui.core.environments import environment_names
 from tui.core.errors import HookbenchError
 from tui.core.safe_text import safe_text
@@ -54,6 +55,11 @@ class HookbenchApp(App[None]):
     ) -> None:
         upstream.install()  # before any screen exists: Textual bugs hookbench defends against
         super().__init__()
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            # A tab's underline slides for 0.3 s after a 20 ms timer and a refresh, so the
+            # screen would answer f3/f4 in no less than ~0.35 s; over SSH every frame of a
+            # slide or a smooth scroll also costs bandwidth. Off unless asked for.
+            self.animation_level = "none"
         self.folder = folder
         self.profile_path = profile_path
         self.variables = variables or Variables()
@@ -97,6 +103,7 @@ class HookbenchApp(App[None]):
         described = describe_input(event)
         if described is not None:
             self._inputs.append(described)
+            input_arrived()  # a decode or a Raw formatting in a thread pauses: the screen answers first
         await super().on_event(event)
 
     def _handle_exception(self, error: Exception) -> None:

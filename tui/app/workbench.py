@@ -23,7 +23,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.lazy import Lazy
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from tui.app.recovery import RecoveryKeeper, offer
@@ -32,6 +32,7 @@ from tui.app.widgets.body_editor import BodyEditor
 from tui.app.widgets.composer import Composer
 from tui.app.widgets.diff_view import DiffView
 from tui.app.widgets.history_list import HistoryList
+from tui.app.widgets.key_footer import KeyFooter
 from tui.app.widgets.key_values import KeyValueEditor
 from tui.app.widgets.lazy_parts import mounted, part
 from tui.app.widgets.options_form import OptionsForm
@@ -154,7 +155,7 @@ class Workbench(Screen[None]):
                     ),
                     id="viewer",
                 )
-        yield Footer()
+        yield KeyFooter(id="footer")
 
     @property
     def viewer(self) -> ResponseViewer:

@@ -12,6 +12,10 @@ only garbage cycles among the objects alive at that moment are left for good.
 
 Freeing such a tree is as long a stretch as building it: `dismantle` and `release_later`
 free it a batch at a time instead (a cancelled decode; a big response replaced by the next).
+
+Bulk work in a thread also gives way to the person at the keyboard (`give_way`): for a moment
+after each key or click (`input_arrived`) it sleeps between slices instead of sharing the GIL,
+so the UI thread answers at its own speed rather than at half of it.
 """
 
 from __future__ import annotations
@@ -42,6 +46,34 @@ def gc_paused(*, freeze: bool = False) -> Iterator[None]:
             gc.enable()
 
 
+GIVE_WAY = 0.15
+"""Seconds bulk work pauses after an input: a key's whole effect on the screen (~0.1 s of CPU)."""
+
+_input_at = float("-inf")  # monotonic time of the last input (written by the UI thread only)
+_resumed_at = float("-inf")  # when the last pause ended (per process: pauses are rare and short)
+
+
+def input_arrived() -> None:
+    """The UI got a key or a click: bulk work in other threads gives way for GIVE_WAY seconds."""
+    global _input_at
+    _input_at = time.monotonic()
+
+
+def give_way() -> None:
+    """Called by bulk work between slices: after an input, sleep until GIVE_WAY has passed.
+
+    Sharing the GIL with a busy thread makes the UI thread wait for it after every read of
+    the terminal (the interpreter's switch interval, 5 ms, each time), so a key's 0.1 s of
+    work took several times as long. After a pause the work runs at least GIVE_WAY seconds
+    before pausing again: keys held down slow a decode by half at most, never stop it."""
+    global _resumed_at
+    now = time.monotonic()
+    wait = _input_at + GIVE_WAY - now
+    if wait > 0 and now - _resumed_at >= GIVE_WAY:
+        time.sleep(wait)
+        _resumed_at = time.monotonic()
+
+
 BATCH = 20_000
 """Objects freed between two chances for other threads to take the GIL (~1–2 ms of work)."""
 
@@ -67,6 +99,7 @@ def dismantle(*containers: Any, owned_only: bool = False) -> None:
         _empty(container, todo)
         container = None
         time.sleep(0)
+        give_way()
 
 
 def release_later(value: Any) -> None:
@@ -108,6 +141,7 @@ def _empty(container: Any, todo: list[Any]) -> None:
         child = None  # freed here when nothing else holds it
         if freed >= BATCH:
             time.sleep(0)
+            give_way()
             freed = 0
 
 

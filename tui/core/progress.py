@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from tui.core.bulk import give_way
 from tui.core.partial import Partial
 
 SNAPSHOT_EVERY = 0.2
@@ -46,8 +47,11 @@ class Progress:
         return self._stop.is_set()
 
     def advance(self, fraction: float) -> None:
-        """Record progress (and now and then a snapshot); raise Cancelled if the decode should stop."""
+        """Record progress (and now and then a snapshot); raise Cancelled if the decode should stop.
+
+        Right after a key or a click it first pauses (`bulk.give_way`): the screen answers first."""
         self.fraction = fraction
+        give_way()
         if self._stop.is_set():
             self.partial = None  # its values are about to be freed: the UI must not keep them
             raise Cancelled

@@ -28,14 +28,24 @@ from textual.widgets import Static, TabbedContent, TabPane
 from tui.app.safe import append_safe, safe
 from tui.app.widgets.find_bar import FindBar
 from tui.app.widgets.path_bar import PathBar
-from tui.app.widgets.raw_view import RawView, split_lines
+from tui.app.widgets.raw_view import RawView
 from tui.app.widgets.response_tree import ResponseTree
 from tui.app.widgets.status_line import StatusLine
 from tui.core.bulk import release_later
 from tui.core.exchange import Exchange
 from tui.core.paths import describe_kind
 from tui.core.progress import Progress
-from tui.core.responses import BIG, BINARY, EMPTY, TEXT, XML, DecodedBody, kind_of, media_type_of, pretty_text
+from tui.core.responses import (
+    BIG,
+    BINARY,
+    EMPTY,
+    TEXT,
+    XML,
+    DecodedBody,
+    kind_of,
+    media_type_of,
+    pretty_lines,
+)
 from tui.core.run import RunResult
 from tui.core.safe_text import safe_json
 from tui.core.search import find_in_lines, find_nodes
@@ -199,7 +209,7 @@ class ResponseViewer(Vertical):
     @work(exclusive=True, exit_on_error=False, group="raw", description="format Raw")  # no repr(body)
     async def _fill_raw(self, body: DecodedBody) -> None:
         """Pretty-print and split in a thread: tens of megabytes must not block input."""
-        lines = await asyncio.to_thread(lambda: split_lines(pretty_text(body)))
+        lines = await asyncio.to_thread(pretty_lines, body)
         if self._body is body:
             self._load_raw(lines, body.kind)
 
