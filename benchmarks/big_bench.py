@@ -21,7 +21,7 @@ Rows:
 3. `hookbench paths` on the 17 MB SOAP vs `ElementTree.parse` as a process: wall and CPU
    time (CPU is steadier on a loaded machine) and peak RSS;
 4. 4.5 MB JSON: from the body's arrival to the frame that draws the tree's top level (decode,
-   first page, paint), wall and CPU; and until the app is idle (focus moved, footer rebuilt);
+   first page, paint), wall and CPU; and until the app is idle (focus moved, footer repainted);
 5. `hookbench run` of a GET on loopback vs `python -c "import httpx; httpx.get(URL)"`, wall
    and CPU;
 6. the longest event-loop stall (how late a 10 ms timer fires) while Esc stops the 48 MB
@@ -275,7 +275,7 @@ def cpu_seconds() -> float:
 async def after_arrival(path: Path) -> tuple[float, float, float, float]:
     """4.5 MB JSON, from the body's arrival: (wall, CPU) seconds until the frame that draws
     the tree's top level, and (wall, CPU) until the app is idle again (the focus has moved
-    to the tree, which rebuilds the footer's keys)."""
+    to the tree, which repaints the footer's keys)."""
     from tui.app.app import HookbenchApp
     from tui.app.widgets.response_tree import ResponseTree
     from tui.core.exchange import Exchange
@@ -439,7 +439,7 @@ def run_rows(folder: Path, base: str, sizes: tuple[int, int, int], rounds: int) 
         f"  hookbench workbench            {spread(rows['arrival'], *ms)} ms wall, {spread(rows['arrival cpu'], *ms)} ms CPU   goal ≤ 400 ms"
     )
     print(
-        f"  (until idle: focus on the tree, footer rebuilt) {spread(rows['arrival idle'], *ms)} ms wall, {spread(rows['arrival idle cpu'], *ms)} ms CPU"
+        f"  (until idle: focus on the tree, footer repainted) {spread(rows['arrival idle'], *ms)} ms wall, {spread(rows['arrival idle cpu'], *ms)} ms CPU"
     )
     print(f"  (json.loads of it, same run)   {spread(rows['small loads'], *ms)} ms")
     print(f"freeing the {big_mb:.1f} MB tree: the event loop's longest stall (a 10 ms timer late by)")

@@ -113,6 +113,8 @@ DECODING_KEYS += [("down", ("cursor",)), ("escape", ("cancelled",))]
 
 
 async def in_process(url: str, folder: Path, figures: Figures, label: str) -> None:
+    """Each key during a decode of its own (pressed at 30 %, then Esc), then with the tree shown."""
+    from tui.app.widgets.response_tree import ResponseTree
     from tui.app.widgets.status_line import StatusLine
 
     app = workbench_on(url, folder)
@@ -121,18 +123,19 @@ async def in_process(url: str, folder: Path, figures: Figures, label: str) -> No
         frames = Frames(app)
         workbench = app.workbench
         status = workbench.query_one(StatusLine)
+        tree = workbench.query_one(ResponseTree)
         await asyncio.sleep(1)
         for key, watch in DECODING_KEYS:  # each key during a decode of its own, then Esc
             if key == "down":
                 workbench.action_focus_tree()
             workbench.action_send()
-            while (progress := status.decoding) is None or progress.fraction < 0.3:
-                await asyncio.sleep(0.01)  # (the preview has a node under its top by then)
-            figure = await frames.key(key, watch)
-            decoding = status.decoding is not None or key == "escape"
-            figures.setdefault(f"{label} decoding {key}", []).append(figure if decoding else float("nan"))
+            while (progress := status.decoding) is None or progress.fraction < 0.3 or tree.last_line < 1:
+                await asyncio.sleep(0.01)  # (the preview has a node under its top: down can move)
+            figures.setdefault(f"{label} decoding {key}", []).append(await frames.key(key, watch))
             workbench.action_cancel()
-            while progress is not None and not progress.stopped.is_set():
+            for _ in range(200):  # until the decode freed what it built (if it had not ended)
+                if progress.stopped.is_set() or " OK" in str(status.render()):
+                    break
                 await asyncio.sleep(0.05)
             await asyncio.sleep(0.3)
         workbench.action_send()  # idle: the whole tree shown
@@ -222,11 +225,7 @@ def in_tmux(profile: Path, figures: Figures, label: str) -> None:
                 tmux.run("send-keys", "-t", session, "C-t")
             tmux.run("send-keys", "-t", session, "C-r")
             tmux.wait_for("so far" if key == "Down" else "decoding")
-            figure = tmux.key(key, rows)
-            decoding = "decoding" in "\n".join(tmux.screen())
-            figures.setdefault(f"{label} decoding {key.lower()}", []).append(
-                figure if decoding else float("nan")
-            )
+            figures.setdefault(f"{label} decoding {key.lower()}", []).append(tmux.key(key, rows))
             tmux.run("send-keys", "-t", session, "Escape")
             time.sleep(1)
         tmux.run("send-keys", "-t", session, "C-r")
