@@ -9,7 +9,9 @@ by `python -m http.server` in its own process. Two ways of timing, both per key:
   first frame showing the state it finally leads to. The key is posted as a terminal key
   event (`App.simulate_key`), not through Pilot's `press`, which waits on its own.
 - as a person sees it, in tmux at 120×40: `send-keys`, then `capture-pane` polled until the
-  rows the key changes reach what they finally show; the figure includes tmux's share.
+  rows the key changes reach what they finally show (the tab strip, its underline and the
+  footer for f4; for ↓ during a decode, the path bar's first change, since the decode ending
+  changes it again); the figure includes tmux's share.
 
 Keys: f4 (next response tab: the focus moves too, so the footer changes), ctrl+b (sidebar),
 down/up on the tree, Esc (cancels the decode: the status line says so). "idle" is after the
@@ -168,8 +170,9 @@ class Tmux:
                 raise TimeoutError(f"{text!r} not on the screen")
             time.sleep(0.02)
 
-    def key(self, key: str, rows: Callable[[list[str]], list[str]]) -> float:
-        """Seconds from sending `key` to the screen showing what `rows` finally show."""
+    def key(self, key: str, rows: Callable[[list[str]], list[str]], *, first: bool = False) -> float:
+        """Seconds from sending `key` to the screen showing what `rows` finally show; with
+        `first`, to their first change (the path bar: a decode ending changes it again)."""
         before = rows(self.screen())
         started = time.perf_counter()
         self.run("send-keys", "-t", self.session, key)
@@ -184,9 +187,9 @@ class Tmux:
             if (changed is not None and now - changed > SETTLE) or now > 5:
                 break
         final = seen[-1][1]
-        if final == before:
+        if final == before or changed is None:
             return float("nan")
-        return next(stamp for stamp, shown in seen if shown == final)
+        return changed if first else next(stamp for stamp, shown in seen if shown == final)
 
     def close(self) -> None:
         self.run("kill-session", "-t", self.session)
@@ -195,17 +198,22 @@ class Tmux:
 def tab_rows(screen: list[str]) -> list[str]:
     """The response tab strip, its underline and the footer (the focus moves with the tab)."""
     strip = next(i for i, line in enumerate(screen) if "Headers" in line and "Raw" in line)
-    return [screen[strip], screen[strip + 1], *bottom_rows(screen)[-1:]]
+    return [screen[strip], screen[strip + 1], *footer_row(screen)]
 
 
 def top_rows(screen: list[str]) -> list[str]:
     return screen[:3]
 
 
-def bottom_rows(screen: list[str]) -> list[str]:
-    """The path bar (it follows the tree's cursor) and the footer."""
+def footer_row(screen: list[str]) -> list[str]:
     lines = screen[:-1] if screen[-1] == "" else screen
-    return lines[-2:]
+    return lines[-1:]
+
+
+def path_row(screen: list[str]) -> list[str]:
+    """The path bar: it follows the tree's cursor."""
+    lines = screen[:-1] if screen[-1] == "" else screen
+    return lines[-2:-1]
 
 
 def status_row(screen: list[str]) -> list[str]:
@@ -219,13 +227,14 @@ def in_tmux(profile: Path, figures: Figures, label: str) -> None:
     try:
         tmux.wait_for("ctrl+r sends", 30)
         time.sleep(1)
-        decoding_keys = [("F4", tab_rows), ("C-t", bottom_rows), ("Down", bottom_rows)]
+        decoding_keys = [("F4", tab_rows), ("C-t", footer_row), ("Down", path_row)]
         for key, rows in [*decoding_keys, ("C-b", top_rows), ("C-b", top_rows)]:
             if key == "Down":
                 tmux.run("send-keys", "-t", session, "C-t")
             tmux.run("send-keys", "-t", session, "C-r")
             tmux.wait_for("so far" if key == "Down" else "decoding")
-            figures.setdefault(f"{label} decoding {key.lower()}", []).append(tmux.key(key, rows))
+            figure = tmux.key(key, rows, first=key == "Down")
+            figures.setdefault(f"{label} decoding {key.lower()}", []).append(figure)
             tmux.run("send-keys", "-t", session, "Escape")
             time.sleep(1)
         tmux.run("send-keys", "-t", session, "C-r")
@@ -235,10 +244,10 @@ def in_tmux(profile: Path, figures: Figures, label: str) -> None:
         tmux.run("send-keys", "-t", session, "C-r")
         tmux.wait_for("SUCCESS")
         time.sleep(1)
-        for key, rows in [("F4", tab_rows)] * 6 + [("C-b", top_rows)] * 2 + [("C-t", bottom_rows)]:
+        for key, rows in [("F4", tab_rows)] * 6 + [("C-b", top_rows)] * 2 + [("C-t", footer_row)]:
             figures.setdefault(f"{label} idle {key.lower()}", []).append(tmux.key(key, rows))
         for key in ("Down", "Up"):
-            figures.setdefault(f"{label} idle {key.lower()}", []).append(tmux.key(key, bottom_rows))
+            figures.setdefault(f"{label} idle {key.lower()}", []).append(tmux.key(key, path_row))
     finally:
         tmux.close()
 
