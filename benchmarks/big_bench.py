@@ -36,7 +36,6 @@ import asyncio
 import json
 import random
 import resource
-import socket
 import statistics
 import subprocess
 import sys
@@ -52,7 +51,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _common import HOOKBENCH, PYTHON, bytecode_env, make_records_json  # noqa: E402
+from _common import HOOKBENCH, PYTHON, bytecode_env, folder_server, make_records_json  # noqa: E402
 
 
 def make_soap(path: Path, records: int) -> int:
@@ -72,12 +71,6 @@ def make_soap(path: Path, records: int) -> int:
     parts.append("</crm:ExportResponse></soap:Body></soap:Envelope>\n")
     path.write_text("".join(parts))
     return path.stat().st_size
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def spread(samples: list[float], unit: float = 1.0, fmt: str = "{:.2f}") -> str:
@@ -320,24 +313,8 @@ def main() -> None:
         small = folder / "small.json"
         soap = folder / "soap.xml"
         sizes = (make_records_json(big, 300_000), make_records_json(small, 28_000), make_soap(soap, 100_000))
-        port = free_port()
-        server = subprocess.Popen(
-            [PYTHON, "-m", "http.server", "--bind", "127.0.0.1", str(port), "--directory", tmp],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    httpx.get(base + "/small.json")
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.05)
+        with folder_server(folder) as base:
             run_rows(folder, base, sizes, rounds)
-        finally:
-            server.terminate()
-            server.wait()
 
 
 def run_rows(folder: Path, base: str, sizes: tuple[int, int, int], rounds: int) -> None:

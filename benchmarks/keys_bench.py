@@ -34,8 +34,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _common import PYTHON, make_records_json  # noqa: E402
-from big_bench import free_port, make_soap, workbench_on  # noqa: E402
+from _common import PYTHON, folder_server, make_records_json  # noqa: E402
+from big_bench import make_soap, workbench_on  # noqa: E402
 
 SETTLE = 0.6  # seconds after a key during which its effect must have come to rest
 Figures = dict[str, list[float]]
@@ -271,15 +271,7 @@ def main() -> None:
         folder = Path(tmp)
         make_records_json(folder / "big.json", 300_000)
         make_soap(folder / "soap.xml", 100_000)
-        port = free_port()
-        server = subprocess.Popen(
-            [PYTHON, "-m", "http.server", "--bind", "127.0.0.1", str(port), "--directory", tmp],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            time.sleep(0.5)
-            base = f"http://127.0.0.1:{port}"
+        with folder_server(folder) as base:
             profiles = folder / "profiles"
             profiles.mkdir()
             for name in ("big.json", "soap.xml"):
@@ -295,9 +287,6 @@ def main() -> None:
                     asyncio.run(in_process(f"{base}/{name}", work, figures, f"in process {label}"))
                     if use_tmux:
                         in_tmux(profiles / f"{name.split('.')[0]}.toml", figures, f"tmux {label}")
-        finally:
-            server.terminate()
-            server.wait()
     print(f"\nKey → the frame showing its effect, {rounds} rounds (48.8 MB JSON, 17.1 MB SOAP):\n")
     for name in sorted(figures):
         print(f"  {name:32} {spread(figures[name])}")
