@@ -52,6 +52,25 @@ async def test_a_click_on_a_footer_key_presses_it(make_app, tmp_path: Path) -> N
         assert sidebar.display
 
 
+@pytest.mark.parametrize("width", [80, 60])
+async def test_a_narrow_footer_clicks_only_the_keys_it_shows(make_app, tmp_path: Path, width: int) -> None:
+    """Keys cut off by the "…" cannot be clicked, and the palette's key opens the palette
+    (it used to press the hidden key under it: ctrl+q quit the app at 80 columns)."""
+    app = make_app(tmp_path, _profile(tmp_path))
+    async with app.run_test(size=(width, 24)) as pilot:
+        await pilot.press("ctrl+l")
+        footer = app.workbench.query_one(KeyFooter)
+        line = str(footer.render())
+        assert "…" in line and "^q" not in line
+        await pilot.click(KeyFooter, offset=(line.index("…"), 0))  # where a hidden key began
+        await pilot.pause()
+        assert app.is_running and len(app.screen_stack) == 1
+        await pilot.click(KeyFooter, offset=(line.index("palette") + 1, 0))
+        await pilot.pause()
+        assert app.is_running
+        assert type(app.screen).__name__ == "CommandPalette"
+
+
 async def test_the_tab_underline_jumps_to_the_new_tab(make_app, tmp_path: Path) -> None:
     app = make_app(tmp_path, _profile(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:

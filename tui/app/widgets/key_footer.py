@@ -102,10 +102,12 @@ class KeyFooter(Widget, can_focus=False):
         for item in self._items:
             start = left.cell_len
             self._append(left, item, start)
-        left.truncate(max(0, width - right.cell_len), overflow="ellipsis", pad=True)
+        room = max(0, width - right.cell_len)
+        if left.cell_len > room:  # cut with "…": a key not wholly shown cannot be clicked
+            self._spans = [span for span in self._spans if span[1] < room]
+        left.truncate(room, overflow="ellipsis", pad=True)
         if self._palette is not None:
-            start = width - right.cell_len + 1
-            self._spans.append((start, width, self._palette))
+            self._spans.append((room + 1, width, self._palette))
         return Text.assemble(left, right, no_wrap=True)
 
     def _append(self, text: Text, item: FooterItem, start: int) -> None:
