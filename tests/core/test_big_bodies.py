@@ -4,6 +4,7 @@ a big decode reports progress and stops when its task is cancelled."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import threading
 import time
@@ -11,6 +12,7 @@ import time
 import pytest
 import xmltodict
 
+import tui.core.progress as progress_module
 from tui.core.model import Module, Request
 from tui.core.progress import Cancelled, Progress
 from tui.core.responses import decode_body
@@ -160,3 +162,27 @@ async def test_cancelling_a_run_stops_its_decode_thread(
     # The thread notices at its next run of siblings and drops what it built.
     assert await asyncio.to_thread(progress.stopped.wait, 60)
     assert progress.fraction < 1.0
+
+
+@pytest.mark.parametrize("kind", ["application/json", "text/xml"])
+def test_a_finished_decode_keeps_nothing_of_its_tree_through_the_freeze(
+    monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """The decoder and its Progress hold each other (the snapshot function); frozen at the
+    end of a big decode, that cycle kept the last snapshot's records for good: ~250 MB per
+    48 MB response (found by the reviewer of issue 11)."""
+    monkeypatch.setattr(progress_module, "SNAPSHOT_EVERY", 0.0)  # a snapshot every slice
+    rows = range(150_000)  # over BIG (1 MB) either way: the decode freezes its tree
+    if kind == "text/xml":
+        body = ("<rows>" + "<row><tag>a</tag><tag>b</tag></row>" * len(rows) + "</rows>").encode()
+    else:
+        body = json.dumps({"rows": [{"id": i, "tags": ["a", "b"]} for i in rows]}).encode()
+    progress = Progress()
+    gc.unfreeze()
+    decoded = decode_body(body, kind, progress=progress)
+    frozen = gc.get_freeze_count()  # the tree, and all else alive in this process
+    assert decoded.parsed and frozen > len(rows)
+    assert progress.snapshot is None and progress.partial is None
+    del decoded
+    assert gc.get_freeze_count() < frozen - len(rows)  # the tree went with the response
+    gc.unfreeze()

@@ -42,6 +42,15 @@ class Progress:
     def cancel(self) -> None:
         self._stop.set()
 
+    def done(self) -> None:
+        """The decoder returned or gave up: drop its snapshot function and the last snapshot.
+
+        The function closes over the decoder, which holds this Progress: a reference cycle.
+        Frozen with the finished tree (`bulk.gc_paused(freeze=True)`), that cycle would keep
+        the snapshot's values, most of the tree, for the life of the process."""
+        self.snapshot = None
+        self.partial = None
+
     @property
     def cancelled(self) -> bool:
         return self._stop.is_set()

@@ -118,10 +118,14 @@ def decode_body(
             error=f"body truncated at {size} bytes; not parsed as {kind.upper()}",
         )
     with gc_paused(freeze=True) if len(text) >= BIG else contextlib.nullcontext():
-        if kind == JSON:
-            data, error = parse_json(text, progress)
-        else:  # expat reads the body itself when it is the UTF-8 of the text
-            data, error = parse_xml(body if utf8 else text, progress)
+        try:
+            if kind == JSON:
+                data, error = parse_json(text, progress)
+            else:  # expat reads the body itself when it is the UTF-8 of the text
+                data, error = parse_xml(body if utf8 else text, progress)
+        finally:
+            if progress is not None:
+                progress.done()  # before the freeze: nothing of the tree is kept through it
     return DecodedBody(
         kind, text=text, data=data, error=error or charset_error, parsed=error is None, size=size
     )
