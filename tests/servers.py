@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import json
 import select
+import signal
 import socket
 import ssl
 import struct
@@ -288,3 +289,12 @@ def forward_proxy(*, connect_delay: float = 0.0) -> Iterator[Proxy]:
     server = _ProxyServer(connect_delay)
     with _serving(server):
         yield Proxy(f"http://127.0.0.1:{server.server_address[1]}", server.seen, server.credentials)
+
+
+def ctrl_c_as_in_a_terminal() -> None:
+    """For `Popen(preexec_fn=...)`: the child gets ctrl+c's default action back.
+
+    A shell starts background jobs with SIGINT ignored, and an ignored signal stays ignored
+    across exec: Python then installs no KeyboardInterrupt handler, and a test that stops its
+    child with SIGINT waits for ever (as it did under `./.ci/run &`)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.servers import ctrl_c_as_in_a_terminal
 from tui.core.secrets import MASK
 from tui.sandbox import DEMO_TOKEN, Sandbox
 
@@ -664,6 +665,7 @@ def test_sandbox_command_prints_its_url_and_serves() -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=ctrl_c_as_in_a_terminal,
         env=clean_env(),
     )
     try:
@@ -673,7 +675,7 @@ def test_sandbox_command_prints_its_url_and_serves() -> None:
         assert match, line
         assert httpx.get(f"{match.group(1)}/users", timeout=5).json()["users"][0]["title"] == "Ms"
         process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=30)  # < 1 s here; 10 s ran out in one loaded CI run
+        _, stderr = process.communicate(timeout=10)
     finally:
         if process.poll() is None:
             process.kill()
