@@ -66,9 +66,8 @@ class HookbenchApp(App[None]):
         self.environment = environment
         self._clients: Clients | None = None
         self._inputs: deque[str] = deque(maxlen=INPUTS_KEPT)  # for a crash report
-        self.exit_message: str | None = (
-            None  # the safety net's one line (`tui.commands.app.run_app` prints it)
-        )
+        # The safety net's one line, which `tui.commands.app.run_app` prints.
+        self.exit_message: str | None = None
 
     def get_default_screen(self) -> Screen[None]:
         """The workbench is the app's first screen (no blank screen drawn before it)."""

@@ -23,7 +23,7 @@ from textual.widget import Widget
 
 @dataclass(frozen=True)
 class FooterItem:
-    """One key as drawn: `start`/`end` are its columns (for clicks and hovering)."""
+    """One key as the footer draws it (a group's label when `key` is empty)."""
 
     key: str
     display: str
